@@ -1,0 +1,81 @@
+import { APIPromise, type WithResponse } from './api-promise.js';
+
+/** One page as the API sends it (Django REST framework's page-number pagination). */
+export interface PageBody<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+/** Fetches the page selected by `query` (the `next` link's query parameters). */
+export type PageFetcher<T> = (query: Record<string, string>) => Promise<WithResponse<PageBody<T>>>;
+
+/**
+ * A page of results that knows how to fetch the pages after it. Iterate it with `for await`
+ * to walk every item of every following page.
+ */
+export class Page<T> implements PageBody<T>, AsyncIterable<T> {
+  /** Total number of items across all pages. */
+  readonly count: number;
+  /** Absolute URL of the next page, or null on the last page. */
+  readonly next: string | null;
+  /** Absolute URL of the previous page, or null on the first page. */
+  readonly previous: string | null;
+  /** The items on this page. */
+  readonly results: T[];
+  readonly #fetch: PageFetcher<T>;
+
+  constructor(body: PageBody<T>, fetch: PageFetcher<T>) {
+    this.count = body.count;
+    this.next = body.next ?? null;
+    this.previous = body.previous ?? null;
+    this.results = Array.isArray(body.results) ? body.results : [];
+    this.#fetch = fetch;
+  }
+
+  hasNextPage(): boolean {
+    return this.next !== null && this.next !== '' && this.results.length > 0;
+  }
+
+  /**
+   * Fetches the next page. The request goes to the client's own base URL with the `next`
+   * link's query (page number or cursor), not to the link's host, which a proxy may have
+   * rewritten.
+   */
+  async getNextPage(): Promise<Page<T>> {
+    if (!this.hasNextPage()) throw new Error('This is the last page: check hasNextPage() first.');
+    const { data } = await this.#fetch(nextQuery(this.next as string));
+    return new Page(data, this.#fetch);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    let page: Page<T> = this;
+    for (;;) {
+      yield* page.results;
+      if (!page.hasNextPage()) return;
+      page = await page.getNextPage();
+    }
+  }
+}
+
+function nextQuery(next: string): Record<string, string> {
+  const query: Record<string, string> = {};
+  new URL(next, 'http://relative.invalid').searchParams.forEach((value, key) => {
+    query[key] = value;
+  });
+  return query;
+}
+
+/**
+ * What list methods return: await it for the first page, or iterate it with `for await` to walk
+ * every item across all pages.
+ *
+ * @example
+ * for await (const customer of client.customers.list({ pageSize: 100 })) console.log(customer.customerId);
+ */
+export class PagePromise<T> extends APIPromise<Page<T>> implements AsyncIterable<T> {
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    yield* await this;
+  }
+}

@@ -1,0 +1,202 @@
+import { APIPromise, type ResponseInfo, type WithResponse } from './api-promise.js';
+import { errorFromResponse, errorFromTransport, type FailureContext } from './classify.js';
+import { APIError, APIUserAbortError } from './errors.js';
+import { type LevelLogger, redactHeaders } from './logger.js';
+import { Page, type PageBody, PagePromise } from './page.js';
+import type { RequestOptions, RequestSpec } from './request-spec.js';
+import { outcomeUnknown, retryDelay, shouldRetry, sleep } from './retry.js';
+import { TransportError, type Transport, type TransportFailure, type TransportResponse } from './transport.js';
+
+/** Everything the pipeline needs, resolved from the client's options and the environment. */
+export interface PipelineConfig {
+  accessToken: string;
+  baseUrl: string;
+  edgeApiUrl: string;
+  apiVersion: string;
+  timeout: number;
+  edgeTimeout: number;
+  maxRetries: number;
+  maxRetryDelay: number;
+  transport: Transport;
+  defaultHeaders: Record<string, string>;
+  logger: LevelLogger;
+  userAgent: string | undefined;
+}
+
+/**
+ * The one request pipeline: build the URL and headers, send, classify the answer, retry or
+ * throw. Resources describe requests as `RequestSpec`s and never touch the network themselves.
+ */
+export class Pipeline {
+  readonly #token: string;
+  readonly #mainPrefix: string;
+  readonly #edgePrefix: string;
+  readonly #headers: Record<string, string>;
+  readonly #config: Omit<PipelineConfig, 'accessToken'>;
+
+  constructor(config: PipelineConfig) {
+    const { accessToken, ...rest } = config;
+    this.#token = accessToken;
+    this.#config = rest;
+    this.#mainPrefix = `${trimSlash(config.baseUrl)}/api/${config.apiVersion}`;
+    this.#edgePrefix = `${trimSlash(config.edgeApiUrl)}/api/${config.apiVersion}`;
+    this.#headers = {
+      accept: 'application/json',
+      ...(config.userAgent ? { 'user-agent': config.userAgent } : {}),
+      ...lowerKeys(config.defaultHeaders),
+      authorization: `Bearer ${accessToken}`,
+    };
+  }
+
+  /**
+   * Builds a request (validating the caller's input) and sends it. A validation failure
+   * becomes a rejected promise and nothing is sent.
+   */
+  send<T>(build: () => RequestSpec<T>, options?: RequestOptions): APIPromise<T> {
+    let spec: RequestSpec<T>;
+    try {
+      spec = build();
+    } catch (error) {
+      return new APIPromise<T>(Promise.reject(error));
+    }
+    return this.request(spec, options);
+  }
+
+  /** `send` for list requests. */
+  sendPage<T>(build: () => RequestSpec<PageBody<T>>, options?: RequestOptions): PagePromise<T> {
+    let spec: RequestSpec<PageBody<T>>;
+    try {
+      spec = build();
+    } catch (error) {
+      return new PagePromise<T>(Promise.reject(error));
+    }
+    return this.requestPage(spec, options);
+  }
+
+  /** Sends `spec` and resolves with its transformed result. */
+  request<T>(spec: RequestSpec<T>, options?: RequestOptions): APIPromise<T> {
+    return new APIPromise(this.execute(spec, options));
+  }
+
+  /** Sends a list request; the result pages onward with the same spec and options. */
+  requestPage<T>(spec: RequestSpec<PageBody<T>>, options?: RequestOptions): PagePromise<T> {
+    const fetchPage = (query: Record<string, string>): Promise<WithResponse<PageBody<T>>> =>
+      this.execute({ ...spec, query: { ...spec.query, ...query } }, options);
+    return new PagePromise(
+      this.execute(spec, options).then(({ data, response }) => ({ data: new Page(data, fetchPage), response })),
+    );
+  }
+
+  async execute<T>(spec: RequestSpec<T>, options: RequestOptions | undefined): Promise<WithResponse<T>> {
+    const config = this.#config;
+    const url = this.#url(spec);
+    const headers: Record<string, string> = options?.headers
+      ? { ...this.#headers, ...lowerKeys(options.headers) }
+      : { ...this.#headers };
+    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const timeout = options?.timeout ?? (spec.host === 'edge' ? config.edgeTimeout : config.timeout);
+    const maxRetries = options?.maxRetries ?? config.maxRetries;
+    const signal = options?.signal;
+    const log = config.logger;
+
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) headers['x-retry-count'] = String(attempt - 1);
+      const started = log.enabled('info') ? Date.now() : 0;
+      if (log.enabled('debug')) log.debug(`→ ${spec.method} ${url}`, { headers: redactHeaders(headers), body: spec.body });
+
+      let response: TransportResponse | undefined;
+      let failure: TransportError | undefined;
+      try {
+        response = await config.transport({ method: spec.method, url, headers, body, timeout, signal });
+      } catch (error) {
+        if (!(error instanceof TransportError)) throw error;
+        failure = error;
+      }
+
+      if (response && response.status < 400) {
+        if (started) log.info(`${spec.method} ${url} → ${response.status} (${Date.now() - started} ms)`);
+        if (log.enabled('debug')) log.debug(`← ${response.status} ${spec.method} ${url}`, { body: response.body });
+        const data = this.#parse(response, spec, url);
+        const info: ResponseInfo = {
+          status: response.status,
+          headers: response.headers,
+          requestId: response.headers['x-request-id'] ?? response.headers['request-id'],
+          attempts: attempt,
+          method: spec.method,
+          url,
+        };
+        return { data: spec.transform ? spec.transform(data) : (data as T), response: info };
+      }
+
+      const cause: { status?: number; transport?: TransportFailure } = failure
+        ? { transport: failure.failure }
+        : { status: (response as TransportResponse).status };
+      if (attempt <= maxRetries && shouldRetry(spec.repeatable, cause)) {
+        const delay = retryDelay(attempt, response?.headers, config.maxRetryDelay);
+        log.warn(
+          `${spec.operation}: ${failure ? failure.message : `status ${cause.status}`}; retry ${attempt} of ${maxRetries} in ${Math.round(delay)} ms`,
+          { method: spec.method, url },
+        );
+        await sleep(delay, signal, () => new APIUserAbortError(`${spec.operation} (${spec.method} ${url}) was aborted by its signal while waiting to retry.`, { method: spec.method, url }));
+        continue;
+      }
+
+      const ctx: FailureContext = {
+        operation: spec.operation,
+        method: spec.method,
+        url,
+        repeatable: spec.repeatable,
+        outcomeUnknown: spec.method !== 'GET' && outcomeUnknown(cause),
+        attempts: attempt,
+        secret: this.#token,
+      };
+      const error = failure
+        ? errorFromTransport(failure, ctx)
+        : errorFromResponse(cause.status as number, (response as TransportResponse).body, (response as TransportResponse).headers, ctx);
+      if (ctx.outcomeUnknown) log.warn(error.message, { method: spec.method, url });
+      else if (started) log.info(`${spec.method} ${url} → ${failure ? failure.failure : cause.status} (${Date.now() - started} ms)`);
+      throw error;
+    }
+  }
+
+  #url(spec: RequestSpec<unknown>): string {
+    const prefix = spec.host === 'edge' ? this.#edgePrefix : this.#mainPrefix;
+    let url = prefix + spec.path;
+    if (spec.query) {
+      let sep = '?';
+      for (const key in spec.query) {
+        const value = spec.query[key];
+        if (value === undefined) continue;
+        url += `${sep}${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
+        sep = '&';
+      }
+    }
+    return url;
+  }
+
+  #parse(response: TransportResponse, spec: RequestSpec<unknown>, url: string): unknown {
+    if (response.body === '') return undefined;
+    try {
+      return JSON.parse(response.body);
+    } catch {
+      throw new APIError(
+        `${spec.operation}: the server answered ${response.status} with a body that is not JSON (${spec.method} ${url}).`,
+        { status: response.status, body: response.body, headers: response.headers, method: spec.method, url },
+      );
+    }
+  }
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key in headers) {
+    const value = headers[key];
+    if (value !== undefined) out[key.toLowerCase()] = value;
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+/**
+ * A request as a resource method describes it: plain data the pipeline turns into HTTP. Being
+ * plain data (but for `transform`), it can also cross to the synchronous client's worker.
+ */
+export interface RequestSpec<T = unknown> {
+  /** `module.method`, for logs and errors, e.g. `reporting.reportUsage`. */
+  operation: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** `edge` for entitlement reads, `main` for everything else. */
+  host: 'main' | 'edge';
+  /** Path below `/api/<version>`, path parameters already percent-encoded. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  /** The JSON body, already in the API's snake_case. */
+  body?: Record<string, unknown>;
+  /**
+   * Whether sending this request twice has the same effect as sending it once. Decides which
+   * failures are retried: see `shouldRetry` in retry.ts.
+   */
+  repeatable: boolean;
+  /** Turns the parsed JSON body into the method's result; identity when absent. */
+  transform?: (data: unknown) => T;
+}
+
+/** Per-request options, the optional last argument of every method. */
+export interface RequestOptions {
+  /** Aborts the request, including any wait between retries. */
+  signal?: AbortSignal;
+  /** Milliseconds per attempt; overrides the client's `timeout` (or `edgeTimeout`). */
+  timeout?: number;
+  /** Retries for this request; overrides the client's `maxRetries`. */
+  maxRetries?: number;
+  /** Extra headers for this request; override the client's. */
+  headers?: Record<string, string>;
+}

@@ -1,0 +1,70 @@
+/**
+ * The one seam between the SDK and the network. The pipeline hands a transport a fully built
+ * request and gets back status, headers and body text, or a `TransportError` that says how far
+ * the request got: the retry policy depends on whether it can have reached the server.
+ *
+ * Two implementations: `fetch-transport.ts` (every runtime) and `node-transport.ts` (Node's
+ * `node:http` with a keep-alive agent, which costs less per call than Node's fetch).
+ */
+export interface TransportRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  /** Milliseconds before the attempt is given up with a `timeout` error. */
+  timeout: number;
+  signal: AbortSignal | undefined;
+}
+
+export interface TransportResponse {
+  status: number;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
+
+/**
+ * - `connect`: the request certainly never reached the server (refused, name not resolved).
+ * - `network`: the connection failed after the request may have been sent (reset, dropped).
+ * - `timeout`: no complete answer within the attempt's timeout.
+ * - `abort`: the caller's signal fired.
+ */
+export type TransportFailure = 'connect' | 'network' | 'timeout' | 'abort';
+
+export class TransportError extends Error {
+  constructor(
+    readonly failure: TransportFailure,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TransportError';
+  }
+}
+
+/** Error codes meaning the connection was never established, so nothing was sent. */
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_NONAME',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EADDRNOTAVAIL',
+  'ERR_INVALID_URL',
+  'ConnectionRefused', // Bun
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** Walks an error and its causes for a code or message that proves nothing was sent. */
+export function neverConnected(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return true;
+    const message = (e as { message?: unknown }).message;
+    if (typeof message === 'string' && /connection refused|failed to lookup address|dns error/i.test(message)) return true;
+  }
+  return false;
+}

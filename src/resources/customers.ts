@@ -1,0 +1,162 @@
+import type { APIPromise } from '../core/api-promise.js';
+import type { PageBody, PagePromise } from '../core/page.js';
+import type { Pipeline } from '../core/pipeline.js';
+import type { RequestOptions, RequestSpec } from '../core/request-spec.js';
+import { segment } from './path.js';
+import { Check } from './validate.js';
+
+export interface CreateCustomerParams {
+  /** Your own unique id for the customer; every later call refers to it. */
+  customerId: string;
+  /** Must be a well-formed email address. */
+  email?: string;
+  name?: string;
+  /** Your key-value pairs, stored as given (keys are never re-cased). */
+  metadata?: Record<string, string>;
+}
+
+/** `customerId` names the customer; give at least one of the others. Only what is given changes. */
+export interface UpdateCustomerParams {
+  customerId: string;
+  email?: string;
+  name?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface RetrieveCustomerParams {
+  customerId: string;
+}
+
+export interface ListCustomersParams {
+  /** Page number, from 1. Default: the first page. */
+  page?: number;
+  /** Items per page. Default: the server's (10). */
+  pageSize?: number;
+}
+
+export interface CustomerResponse {
+  /** The server's UUID for the record. */
+  id: string;
+  /** Your id for the customer. */
+  customerId: string;
+  name: string | null;
+  email: string | null;
+  /** Server-added details, read-only. */
+  details: Record<string, unknown>;
+  metadata: Record<string, string>;
+  /** ISO 8601 with microseconds, e.g. `2025-06-04T06:03:30.195790Z`. */
+  createdOn: string;
+  modifiedOn: string;
+}
+
+/** Request builders: validate the input and describe the request. Shared by both clients. */
+export const customerRequests = {
+  create(params: CreateCustomerParams): RequestSpec<CustomerResponse> {
+    const c = Check.of('customers.create', params);
+    return {
+      operation: 'customers.create',
+      method: 'POST',
+      host: 'main',
+      path: '/customers/',
+      body: {
+        customer_id: c.string('customerId'),
+        ...fields(c),
+      },
+      // A second create of the same id fails with 400 after the first succeeded, so a retry
+      // after a lost answer would turn a success into an error.
+      repeatable: false,
+    };
+  },
+
+  update(params: UpdateCustomerParams): RequestSpec<CustomerResponse> {
+    const c = Check.of('customers.update', params);
+    const customerId = c.string('customerId');
+    const body = fields(c);
+    if (Object.keys(body).length === 0) c.fail('email, name or metadata', 'given: an update needs something to change', undefined);
+    return {
+      operation: 'customers.update',
+      method: 'PATCH',
+      host: 'main',
+      path: `/customers/${segment(customerId)}/`,
+      body,
+      repeatable: true,
+    };
+  },
+
+  retrieve(params: RetrieveCustomerParams): RequestSpec<CustomerResponse> {
+    const c = Check.of('customers.retrieve', params);
+    return {
+      operation: 'customers.retrieve',
+      method: 'GET',
+      host: 'main',
+      path: `/customers/${segment(c.string('customerId'))}/`,
+      repeatable: true,
+    };
+  },
+
+  list(params: ListCustomersParams = {}): RequestSpec<PageBody<CustomerResponse>> {
+    const c = Check.of('customers.list', params);
+    return {
+      operation: 'customers.list',
+      method: 'GET',
+      host: 'main',
+      path: '/customers/',
+      query: { page: c.optionalPositiveInteger('page'), page_size: c.optionalPositiveInteger('pageSize') },
+      repeatable: true,
+    };
+  },
+};
+
+function fields(c: Check): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  const email = c.optionalEmail('email');
+  const name = c.optionalString('name');
+  const metadata = c.optionalStringMap('metadata');
+  if (email !== undefined) body.email = email;
+  if (name !== undefined) body.name = name;
+  if (metadata !== undefined) body.metadata = metadata;
+  return body;
+}
+
+/** Customer records: create them at sign-up, keep them current, look them up. */
+export class Customers {
+  constructor(private readonly pipeline: Pipeline) {}
+
+  /**
+   * Creates a customer. Not retried after a lost answer (see the README's retry table).
+   *
+   * @example
+   * const customer = await client.customers.create({ customerId: 'cust_123', email: 'ada@example.com', name: 'Ada' });
+   */
+  create(params: CreateCustomerParams, options?: RequestOptions): APIPromise<CustomerResponse> {
+    return this.pipeline.send(() => customerRequests.create(params), options);
+  }
+
+  /**
+   * Changes only the fields given (PATCH).
+   *
+   * @example
+   * await client.customers.update({ customerId: 'cust_123', name: 'Ada Lovelace' });
+   */
+  update(params: UpdateCustomerParams, options?: RequestOptions): APIPromise<CustomerResponse> {
+    return this.pipeline.send(() => customerRequests.update(params), options);
+  }
+
+  /**
+   * @example
+   * const customer = await client.customers.retrieve({ customerId: 'cust_123' });
+   */
+  retrieve(params: RetrieveCustomerParams, options?: RequestOptions): APIPromise<CustomerResponse> {
+    return this.pipeline.send(() => customerRequests.retrieve(params), options);
+  }
+
+  /**
+   * One page of customers; iterate it with `for await` to walk all of them.
+   *
+   * @example
+   * for await (const customer of client.customers.list({ pageSize: 100 })) console.log(customer.customerId);
+   */
+  list(params: ListCustomersParams = {}, options?: RequestOptions): PagePromise<CustomerResponse> {
+    return this.pipeline.sendPage(() => customerRequests.list(params), options);
+  }
+}

@@ -1,0 +1,151 @@
+import type { APIPromise } from '../core/api-promise.js';
+import type { Pipeline } from '../core/pipeline.js';
+import type { RequestOptions, RequestSpec } from '../core/request-spec.js';
+import { USAGE_BEHAVIOURS, type UsageBehaviour } from './enums.js';
+import { Check } from './validate.js';
+
+export interface ReportUsageParams {
+  /** An integer: the new usage for `SET` (not negative), the change for `DELTA`. */
+  value: number;
+  customerId: string;
+  featureId: string;
+  behaviour: UsageBehaviour;
+  /** The resource the usage belongs to, when you meter per resource. */
+  resourceId?: string;
+}
+
+export interface ReportUsageResponse {
+  value: number;
+  customerId: string;
+  featureId: string;
+  behaviour: UsageBehaviour;
+  orgId: string;
+  /** Server-made event name, e.g. `aggregated.usage`. */
+  eventName: string;
+  /** Server-made, 32 hex digits. */
+  idempotencyKey: string;
+  /** UTC, `YYYY-MM-DD HH:MM:SS.ffffff` (not ISO 8601). */
+  timestamp: string;
+}
+
+export interface ReportEventParams {
+  customerId: string;
+  eventName: string;
+  /**
+   * Makes the event count once however often it is sent. Default: a new UUID, made once per
+   * call, so the SDK's own retries reuse it. Pass your own to dedupe across processes.
+   */
+  idempotencyKey?: string;
+  /** When it happened. Default: now. A Date, or a UTC string `YYYY-MM-DD HH:MM:SS[.ffffff]`. */
+  timestamp?: Date | string;
+  resourceId?: string;
+  /** Your event fields, sent as given (keys are never re-cased). */
+  properties?: Record<string, unknown>;
+}
+
+export interface ReportEventResponse {
+  customerId: string;
+  eventName: string;
+  idempotencyKey: string;
+  timestamp: string;
+  resourceId?: string | null;
+  properties?: Record<string, unknown> | null;
+  [field: string]: unknown;
+}
+
+/** Validates and describes the usage and event reports. */
+export const reportingRequests = {
+  reportUsage(params: ReportUsageParams): RequestSpec<ReportUsageResponse> {
+    const c = Check.of('reporting.reportUsage', params);
+    const value = c.integer('value');
+    const behaviour = c.oneOf('behaviour', USAGE_BEHAVIOURS);
+    if (behaviour === 'SET' && value < 0) c.fail('value', 'a non-negative integer for SET', value);
+    const body: Record<string, unknown> = {
+      value,
+      customer_id: c.string('customerId'),
+      feature_id: c.string('featureId'),
+      behaviour,
+    };
+    c.copyOptionalStrings(body, { resourceId: 'resource_id' });
+    return {
+      operation: 'reporting.reportUsage',
+      method: 'POST',
+      host: 'main',
+      path: '/report/usage/',
+      body,
+      // SET lands on the same total however often it is sent; DELTA would count twice.
+      repeatable: behaviour === 'SET',
+    };
+  },
+
+  reportEvent(params: ReportEventParams): RequestSpec<ReportEventResponse> {
+    const c = Check.of('reporting.reportEvent', params);
+    const body: Record<string, unknown> = {
+      customer_id: c.string('customerId'),
+      event_name: c.string('eventName'),
+      idempotency_key: c.optionalString('idempotencyKey') ?? uuid(),
+      timestamp: eventTimestamp(c, params.timestamp),
+    };
+    c.copyOptionalStrings(body, { resourceId: 'resource_id' });
+    const properties = c.optionalObject('properties');
+    if (properties !== undefined) body.properties = properties;
+    // The idempotency key is made once, above, so every attempt carries the same one.
+    return { operation: 'reporting.reportEvent', method: 'POST', host: 'main', path: '/report/event/', body, repeatable: true };
+  },
+};
+
+/** The API's event time format: UTC `YYYY-MM-DD HH:MM:SS.ffffff`, no `T`, no `Z`. */
+export function formatEventTimestamp(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')}.${String(date.getUTCMilliseconds()).padStart(3, '0')}000`;
+}
+
+function eventTimestamp(c: Check, value: unknown): string {
+  if (value === undefined) return formatEventTimestamp(new Date());
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) c.fail('timestamp', 'a valid Date', 'an invalid Date');
+    return formatEventTimestamp(value);
+  }
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(value)) {
+    const [whole, fraction = ''] = value.split('.');
+    return `${whole}.${fraction.padEnd(6, '0')}`;
+  }
+  return c.fail('timestamp', 'a Date or a UTC string YYYY-MM-DD HH:MM:SS[.ffffff]', value);
+}
+
+/** A random UUID v4, from Web Crypto where the runtime has it (all but Node 18 do). */
+function uuid(): string {
+  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  if (crypto?.randomUUID) return crypto.randomUUID();
+  const hex = Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16));
+  hex[12] = '4';
+  hex[16] = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Usage reporting: pre-aggregated meter values and raw events. */
+export class Reporting {
+  constructor(private readonly pipeline: Pipeline) {}
+
+  /**
+   * Reports usage of a metered feature. `SET` replaces the usage and is retried freely; `DELTA`
+   * adds to it and is never sent twice: when its answer is lost, the error's `outcomeUnknown`
+   * is true.
+   *
+   * @example
+   * await client.reporting.reportUsage({ value: 1, customerId: 'cust_1', featureId: 'api-calls', behaviour: 'DELTA' });
+   */
+  reportUsage(params: ReportUsageParams, options?: RequestOptions): APIPromise<ReportUsageResponse> {
+    return this.pipeline.send(() => reportingRequests.reportUsage(params), options);
+  }
+
+  /**
+   * Reports one raw event. The server counts an `idempotencyKey` once, so retries are safe.
+   *
+   * @example
+   * await client.reporting.reportEvent({ customerId: 'cust_1', eventName: 'report.generated', properties: { pages: 3 } });
+   */
+  reportEvent(params: ReportEventParams, options?: RequestOptions): APIPromise<ReportEventResponse> {
+    return this.pipeline.send(() => reportingRequests.reportEvent(params), options);
+  }
+}

@@ -1,0 +1,152 @@
+import type { APIPromise } from '../core/api-promise.js';
+import type { PageBody, PagePromise } from '../core/page.js';
+import type { Pipeline } from '../core/pipeline.js';
+import type { RequestOptions, RequestSpec } from '../core/request-spec.js';
+import type { FeatureQuantity } from './checkout.js';
+import { CANCELLATION_TYPES, CHARGE_PERIODS, type CancellationType, type ChargePeriod } from './enums.js';
+import { segment } from './path.js';
+import { Check } from './validate.js';
+
+export interface UpdateSubscriptionParams {
+  subscriptionId: string;
+  /** The new plan. */
+  planIdentifier: string;
+  chargePeriod: ChargePeriod;
+  offeringId?: string;
+  pricingTableId?: string;
+  ruleId?: string;
+  /** The customer's IP address, for location-based pricing. */
+  ipAddress?: string;
+  features?: FeatureQuantity[];
+}
+
+export interface UpdateSubscriptionResponse {
+  /** UUID of the updated subscription. */
+  subscriptionId: string;
+}
+
+export interface CancelSubscriptionParams {
+  subscriptionId: string;
+  cancellationType: CancellationType;
+  /** `YYYY-MM-DD`; required exactly when `cancellationType` is `SPECIFIC_DATE`. */
+  cancellationDate?: string;
+}
+
+export interface CancelSubscriptionResponse {
+  /** A confirmation of what was done. */
+  message: string;
+}
+
+export interface ListSubscriptionsParams {
+  /** Only this customer's subscriptions. Default: all. */
+  customerId?: string;
+  /** Page number, from 1. */
+  page?: number;
+  /** Items per page. Default: the server's (10). */
+  pageSize?: number;
+}
+
+/** A subscription as the list endpoint returns it; fields beyond these are kept as sent. */
+export interface SubscriptionResponse {
+  subscriptionId?: string;
+  id?: string;
+  customerId?: string;
+  planIdentifier?: string;
+  chargePeriod?: ChargePeriod;
+  status?: string;
+  [field: string]: unknown;
+}
+
+/** Validates and describes the subscription requests. */
+export const subscriptionRequests = {
+  update(params: UpdateSubscriptionParams): RequestSpec<UpdateSubscriptionResponse> {
+    const c = Check.of('subscriptions.update', params);
+    const subscriptionId = c.string('subscriptionId');
+    const body: Record<string, unknown> = {
+      plan_identifier: c.string('planIdentifier'),
+      charge_period: c.oneOf('chargePeriod', CHARGE_PERIODS),
+    };
+    c.copyOptionalStrings(body, { offeringId: 'offering_id', pricingTableId: 'pricing_table_id', ruleId: 'rule_id', ipAddress: 'ip_address' });
+    const features = c.optionalFeatures('features');
+    if (features !== undefined) body.features = features;
+    return {
+      operation: 'subscriptions.update',
+      method: 'POST',
+      host: 'main',
+      path: `/subscriptions/${segment(subscriptionId)}/update/`,
+      body,
+      // A plan change may prorate and charge: never risk doing it twice.
+      repeatable: false,
+    };
+  },
+
+  cancel(params: CancelSubscriptionParams): RequestSpec<CancelSubscriptionResponse> {
+    const c = Check.of('subscriptions.cancel', params);
+    const subscriptionId = c.string('subscriptionId');
+    const cancellationType = c.oneOf('cancellationType', CANCELLATION_TYPES);
+    const body: Record<string, unknown> = { cancellation_type: cancellationType };
+    if (cancellationType === 'SPECIFIC_DATE') body.cancellation_date = c.date('cancellationDate');
+    else if (c.has('cancellationDate')) {
+      c.fail('cancellationDate', `absent unless cancellationType is "SPECIFIC_DATE" (it is "${cancellationType}")`, params.cancellationDate);
+    }
+    return {
+      operation: 'subscriptions.cancel',
+      method: 'POST',
+      host: 'main',
+      path: `/subscriptions/${segment(subscriptionId)}/cancel/`,
+      body,
+      repeatable: false,
+    };
+  },
+
+  list(params: ListSubscriptionsParams = {}): RequestSpec<PageBody<SubscriptionResponse>> {
+    const c = Check.of('subscriptions.list', params);
+    return {
+      operation: 'subscriptions.list',
+      method: 'GET',
+      host: 'main',
+      path: '/subscriptions/',
+      query: {
+        customer_id: c.optionalString('customerId'),
+        page: c.optionalPositiveInteger('page'),
+        page_size: c.optionalPositiveInteger('pageSize'),
+      },
+      repeatable: true,
+    };
+  },
+};
+
+/** Subscriptions: change plans, cancel, list. */
+export class Subscriptions {
+  constructor(private readonly pipeline: Pipeline) {}
+
+  /**
+   * Moves a subscription to another plan or charge period. Not retried after a lost answer.
+   *
+   * @example
+   * const { subscriptionId } = await client.subscriptions.update({ subscriptionId: 'sub_1', planIdentifier: 'premium-plan', chargePeriod: 'MONTHLY' });
+   */
+  update(params: UpdateSubscriptionParams, options?: RequestOptions): APIPromise<UpdateSubscriptionResponse> {
+    return this.pipeline.send(() => subscriptionRequests.update(params), options);
+  }
+
+  /**
+   * Cancels a subscription now, at the end of its period, or on a date.
+   *
+   * @example
+   * await client.subscriptions.cancel({ subscriptionId: 'sub_1', cancellationType: 'SPECIFIC_DATE', cancellationDate: '2026-12-31' });
+   */
+  cancel(params: CancelSubscriptionParams, options?: RequestOptions): APIPromise<CancelSubscriptionResponse> {
+    return this.pipeline.send(() => subscriptionRequests.cancel(params), options);
+  }
+
+  /**
+   * One page of subscriptions; iterate it with `for await` to walk all of them.
+   *
+   * @example
+   * for await (const sub of client.subscriptions.list({ customerId: 'cust_1' })) console.log(sub.status);
+   */
+  list(params: ListSubscriptionsParams = {}, options?: RequestOptions): PagePromise<SubscriptionResponse> {
+    return this.pipeline.sendPage(() => subscriptionRequests.list(params), options);
+  }
+}
