@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { NotFoundError } from '../../src/index.js';
+import { useEmulator } from '../support.js';
+
+const h = useEmulator();
+
+describe('entitlements', () => {
+  it('hasAccess asks the edge host with snake_case query parameters', async () => {
+    h.emu.seed({ subscriptions: [{ customerId: 'c1', planIdentifier: 'plan-pro-monthly' }] });
+    assert.equal(await h.client.entitlements.hasAccess({ customerId: 'c1', featureId: 'premium-reporting' }), true);
+    assert.equal(await h.client.entitlements.hasAccess({ customerId: 'c1', featureId: 'advanced-analytics' }), false);
+    assert.equal(await h.client.entitlements.hasAccess({ customerId: 'c1', featureId: 'not-a-feature' }), false);
+    const [req] = h.emu.requests();
+    assert.equal(req?.host, 'edge');
+    assert.equal(req?.method, 'GET');
+    assert.equal(req?.path, '/api/v1/entitlements');
+    assert.deepEqual(req?.query, { customer_id: 'c1', feature_id: 'premium-reporting' });
+    assert.equal(req?.headers['content-type'], undefined);
+  });
+
+  it('a hard-limited meter denies access once used up; a soft limit keeps it', async () => {
+    h.emu.seed({
+      subscriptions: [{ customerId: 'c2', planIdentifier: 'free' }],
+      usage: [
+        { customerId: 'c2', featureId: 'api-calls', value: 1000 },
+        { customerId: 'c2', featureId: 'seats', value: 3 },
+      ],
+    });
+    assert.equal(await h.client.entitlements.hasAccess({ customerId: 'c2', featureId: 'api-calls' }), false);
+    assert.equal(await h.client.entitlements.hasAccess({ customerId: 'c2', featureId: 'seats' }), true);
+  });
+
+  it('merges a base plan and a top-up into one entry, keeping the raw entries', async () => {
+    h.emu.seed({
+      subscriptions: [
+        { customerId: 'c3', planIdentifier: 'free' },
+        { customerId: 'c3', planIdentifier: 'api-calls-topup', chargePeriod: 'ONE_TIME' },
+      ],
+      usage: [{ customerId: 'c3', featureId: 'api-calls', value: 1500 }],
+    });
+    const { customerId, entitlements } = await h.client.entitlements.getEntitlement({ customerId: 'c3', featureId: 'api-calls' });
+    assert.equal(customerId, 'c3');
+    assert.equal(entitlements.length, 1);
+    const [calls] = entitlements;
+    assert.equal(calls?.usageLimit, 6000);
+    assert.equal(calls?.entries.length, 2);
+    assert.equal(calls?.remaining, 6000 - (calls?.currentUsage ?? 0));
+    assert.equal(await h.client.entitlements.hasAccess({ customerId: 'c3', featureId: 'api-calls' }), true);
+    assert.deepEqual(h.emu.requests()[0]?.query, { customer_id: 'c3', feature_id: 'api-calls' });
+  });
+
+  it('getAllEntitlements returns one merged entry per feature', async () => {
+    h.emu.seed({ subscriptions: [{ customerId: 'c4', planIdentifier: 'premium-plan' }] });
+    const all = await h.client.entitlements.getAllEntitlements({ customerId: 'c4' });
+    const ids = all.entitlements.map((e) => e.featureId);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.ok(ids.includes('advanced-analytics') && ids.includes('api-calls'));
+    assert.deepEqual(h.emu.requests()[0]?.query, { customer_id: 'c4' });
+  });
+
+  it('an unknown customer is a NotFoundError', async () => {
+    await assert.rejects(h.client.entitlements.hasAccess({ customerId: 'ghost', featureId: 'x' }), NotFoundError);
+  });
+});
