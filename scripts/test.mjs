@@ -16,6 +16,5 @@ const only = process.argv.slice(2);
 const files = only.length ? only : walk('test').sort();
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
-  env: { ...process.env, PARITYDEALS_LOG: process.env.PARITYDEALS_LOG ?? 'off' },
 });
 process.exit(result.status ?? 1);

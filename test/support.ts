@@ -18,7 +18,14 @@ export function useEmulator(options: ClientOptions = {}): Harness {
   const clients: ParityDeals[] = [];
   const harness = {
     clientWith(extra: ClientOptions) {
-      const c = new ParityDeals({ accessToken: harness.emu.apiKey, baseUrl: harness.emu.url, edgeApiUrl: harness.emu.edgeUrl, ...extra });
+      const c = new ParityDeals({
+        accessToken: harness.emu.apiKey,
+        baseUrl: harness.emu.url,
+        edgeApiUrl: harness.emu.edgeUrl,
+        // Tests that provoke retries would print warnings; those that check logs pass a logger.
+        ...(extra.logger ? {} : { logLevel: 'off' as const }),
+        ...extra,
+      });
       clients.push(c);
       return c;
     },

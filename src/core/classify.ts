@@ -137,6 +137,6 @@ export function scrub(error: unknown, secret: string, depth = 0): Error | undefi
   return copy;
 }
 
-function scrubText(text: string, secret: string): string {
+export function scrubText(text: string, secret: string): string {
   return secret ? text.split(secret).join('[redacted]') : text;
 }

@@ -1,5 +1,5 @@
 import { APIPromise, type ResponseInfo, type WithResponse } from './api-promise.js';
-import { errorFromResponse, errorFromTransport, type FailureContext } from './classify.js';
+import { errorFromResponse, errorFromTransport, type FailureContext, scrubText } from './classify.js';
 import { APIError, APIUserAbortError } from './errors.js';
 import { type LevelLogger, redactHeaders } from './logger.js';
 import { Page, type PageBody, PagePromise } from './page.js';
@@ -135,7 +135,7 @@ export class Pipeline {
       if (attempt <= maxRetries && shouldRetry(spec.repeatable, cause)) {
         const delay = retryDelay(attempt, response?.headers, config.maxRetryDelay);
         log.warn(
-          `${spec.operation}: ${failure ? failure.message : `status ${cause.status}`}; retry ${attempt} of ${maxRetries} in ${Math.round(delay)} ms`,
+          `${spec.operation}: ${failure ? scrubText(failure.message, this.#token) : `status ${cause.status}`}; retry ${attempt} of ${maxRetries} in ${Math.round(delay)} ms`,
           { method: spec.method, url },
         );
         await sleep(delay, signal, () => new APIUserAbortError(`${spec.operation} (${spec.method} ${url}) was aborted by its signal while waiting to retry.`, { method: spec.method, url }));

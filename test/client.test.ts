@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { ParityDeals, ParityDealsError, VERSION } from '../src/index.node.js';
+import { ParityDeals as EdgeParityDeals } from '../src/index.js';
+import { useEmulator } from './support.js';
+
+const h = useEmulator();
+
+function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  for (const [k, v] of Object.entries(vars)) if (v === undefined) delete process.env[k];
+  else process.env[k] = v;
+  try {
+    return fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+}
+
+describe('client options', () => {
+  it('refuses to start without a token, naming the option and the variable', () => {
+    withEnv({ PARITYDEALS_ACCESS_TOKEN: undefined }, () => {
+      assert.throws(() => new ParityDeals(), (e: unknown) => e instanceof ParityDealsError && /accessToken/.test(e.message) && /PARITYDEALS_ACCESS_TOKEN/.test(e.message));
+      assert.throws(() => ParityDeals.createAsyncClient({ accessToken: ' ' }), ParityDealsError);
+    });
+  });
+
+  it('reads the token and both base URLs from the environment', async () => {
+    const client = withEnv(
+      { PARITYDEALS_ACCESS_TOKEN: h.emu.apiKey, PARITYDEALS_BASE_URL: h.emu.url, PARITYDEALS_EDGE_API_URL: h.emu.edgeUrl },
+      () => ParityDeals.createAsyncClient(),
+    );
+    h.emu.seed({ subscriptions: [{ customerId: 'env', planIdentifier: 'free' }] });
+    assert.equal((await client.customers.retrieve({ customerId: 'env' })).customerId, 'env');
+    assert.equal(await client.entitlements.hasAccess({ customerId: 'env', featureId: 'api-calls' }), true);
+    assert.deepEqual(h.emu.requests().map((r) => r.host), ['main', 'edge']);
+    client.close();
+  });
+
+  it('keeps a path prefix on the base URL and drops a trailing slash', async () => {
+    // The emulator serves its edge host under /edge: pointing the main base there proves the prefix is kept.
+    const client = h.clientWith({ baseUrl: `${h.emu.edgeUrl}/` });
+    await client.customers.create({ customerId: 'prefixed' });
+    const [req] = h.emu.requests();
+    assert.equal(req?.host, 'edge');
+    assert.equal(req?.path, '/api/v1/customers/');
+  });
+
+  it('uses the apiVersion in every path', async () => {
+    const client = h.clientWith({ apiVersion: 'v2' });
+    await client.customers.retrieve({ customerId: 'x' }).catch(() => undefined);
+    assert.equal(h.emu.requests()[0]?.path, '/api/v2/customers/x/');
+  });
+
+  it('refuses nonsense options before any request', () => {
+    const base = { accessToken: 'k' };
+    assert.throws(() => new ParityDeals({ ...base, baseUrl: 'api.paritydeals.com' }), /baseUrl must be an http\(s\) URL/);
+    assert.throws(() => new ParityDeals({ ...base, timeout: 0 }), /timeout must be a positive number/);
+    assert.throws(() => new ParityDeals({ ...base, maxRetries: -1 }), /maxRetries must be a non-negative integer/);
+    assert.throws(() => new ParityDeals({ ...base, logLevel: 'loud' as never }), /logLevel must be one of/);
+  });
+
+  it('the entry without Node built-ins has no synchronous client and says why', () => {
+    assert.throws(() => EdgeParityDeals.createSyncClient({ accessToken: 'k' }), /worker threads/);
+  });
+
+  it('reports the package version', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    assert.equal(VERSION, pkg.version);
+  });
+});
+
+describe('the fetch transport', () => {
+  it('runs every kind of call through a given fetch', async () => {
+    let calls = 0;
+    const counting: typeof fetch = (input, init) => {
+      calls++;
+      return fetch(input, init);
+    };
+    const client = h.clientWith({ fetch: counting });
+    await client.customers.create({ customerId: 'f1', email: 'f@example.com' });
+    await client.customers.update({ customerId: 'f1', name: 'F' });
+    h.emu.seed({ subscriptions: [{ customerId: 'f1', planIdentifier: 'free' }] });
+    assert.equal(await client.entitlements.hasAccess({ customerId: 'f1', featureId: 'api-calls' }), true);
+    const page = await client.customers.list();
+    assert.equal(page.count, 1);
+    assert.equal(calls, 4);
+    assert.deepEqual(h.emu.requests()[0]?.body, { customer_id: 'f1', email: 'f@example.com' });
+  });
+
+  it('keeps ids in one segment, and refuses a dot id fetch would resolve away', async () => {
+    const client = h.clientWith({ fetch: (i, init) => fetch(i, init) });
+    await client.customers.create({ customerId: 'a/b?c#d e' });
+    assert.equal((await client.customers.retrieve({ customerId: 'a/b?c#d e' })).customerId, 'a/b?c#d e');
+    await assert.rejects(client.customers.retrieve({ customerId: '..' }), /cannot be sent through fetch/);
+    assert.equal(h.emu.requests().length, 2);
+  });
+
+  it('times out and aborts like the node transport', async () => {
+    h.emu.setFaults([{ type: 'hang' }]);
+    const client = h.clientWith({ fetch: (i, init) => fetch(i, init), maxRetries: 0 });
+    await assert.rejects(client.customers.retrieve({ customerId: 'x' }, { timeout: 100 }), { name: 'APIConnectionTimeoutError' });
+    await assert.rejects(client.customers.retrieve({ customerId: 'x' }, { signal: AbortSignal.timeout(50) }), { name: 'APIUserAbortError' });
+  });
+});
