@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { nodeTransport } from '../../src/core/node-transport.js';
+import { TransportError } from '../../src/core/transport.js';
+
+// A bare server: these tests are about sockets, which the emulator's API would only hide.
+let server: http.Server;
+let base: string;
+const opened: number[] = [];
+let closed = 0;
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    const delay = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('delay') ?? 0);
+    setTimeout(() => res.end(JSON.stringify({ path: req.url })), delay);
+  });
+  server.keepAliveTimeout = 60_000; // longer than the client's idle limit, so the client closes first
+  server.on('connection', (socket) => {
+    opened.push(Date.now());
+    socket.on('close', () => closed++);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(() => server.close());
+
+const get = (t: ReturnType<typeof nodeTransport>, path: string, timeout = 10_000) =>
+  t.transport({ method: 'GET', url: base + path, headers: {}, body: undefined, timeout, signal: undefined });
+
+describe('node transport', () => {
+  it('reuses one socket, keeps busy ones, and closes idle ones after 4 s', async () => {
+    const t = nodeTransport();
+    const before = opened.length;
+    const slow = get(t, '/slow?delay=4500');
+    await get(t, '/a');
+    await get(t, '/b');
+    assert.equal(opened.length - before, 2, 'the slow request holds one socket, the quick two share one');
+    const closedBefore = closed;
+    const res = await slow;
+    assert.equal(res.status, 200, 'a busy socket is not cut by the idle limit');
+    assert.equal(closed - closedBefore, 1, 'the idle socket was closed by the client');
+    t.close();
+  });
+
+  it('sends a path verbatim, without resolving dot segments', async () => {
+    const t = nodeTransport();
+    const res = await get(t, '/api/v1/customers/%2E%2E/');
+    assert.deepEqual(JSON.parse(res.body), { path: '/api/v1/customers/%2E%2E/' });
+    t.close();
+  });
+
+  it('tells a refused connection from a timeout', async () => {
+    const t = nodeTransport();
+    const refused = await t
+      .transport({ method: 'GET', url: 'http://127.0.0.1:1/x', headers: {}, body: undefined, timeout: 1000, signal: undefined })
+      .catch((e: unknown) => e);
+    assert.ok(refused instanceof TransportError && refused.failure === 'connect');
+    const slow = await get(t, '/x?delay=500', 50).catch((e: unknown) => e);
+    assert.ok(slow instanceof TransportError && slow.failure === 'timeout');
+    t.close();
+  });
+});
