@@ -1,0 +1,453 @@
+// Everything the emulator remembers, and the domain rules that change it: customers,
+// checkout sessions, subscriptions and their billing periods, meter usage, raw events.
+// HTTP knows nothing here; handlers validate input, then call these methods.
+//
+// Time-driven changes (period ends, meter resets, scheduled cancellations) are applied
+// lazily by tick(), which runs before every request and snapshot, so no timers are needed
+// and advancing the clock by a year is as cheap as advancing it by a second.
+
+import type { Catalog, Feature, Plan } from './catalog.js';
+import { boundary, intervalOf, isoMicros, periodIndexAt, spaceSeconds, type ChargePeriod, type Clock, type Interval } from './clock.js';
+import { randomHex, randomUuid, type Random } from './prng.js';
+import type {
+  CancellationType,
+  CheckoutSession,
+  Customer,
+  EmulatorState,
+  EntitlementDetail,
+  FeatureQuantity,
+  SeedResult,
+  SeedState,
+  Subscription,
+  SubscriptionRecord,
+  UsageEvent,
+  UsageRecord,
+} from './records.js';
+import { ApiError } from './validate.js';
+
+/** Raw events kept for dedupe and state(); the oldest go first beyond this, so an endless
+ *  stream of unique events cannot grow memory without bound. */
+export const MAX_EVENTS = 100_000;
+
+const usageKey = (customerId: string, featureId: string) => `${customerId}\u0000${featureId}`;
+
+export class Store {
+  readonly customers = new Map<string, Customer>();
+  readonly subscriptions = new Map<string, SubscriptionRecord>();
+  readonly sessions = new Map<string, CheckoutSession>();
+  readonly usage = new Map<string, UsageRecord>();
+  readonly events = new Map<string, UsageEvent>();
+  private readonly plans: Map<string, Plan>;
+  private readonly features: Map<string, Feature>;
+
+  constructor(
+    readonly catalog: Catalog,
+    private readonly clock: Clock,
+    private readonly random: Random,
+  ) {
+    this.plans = new Map(catalog.plans.map((p) => [p.identifier, p]));
+    this.features = new Map(catalog.features.map((f) => [f.identifier, f]));
+  }
+
+  plan(identifier: string): Plan | undefined {
+    return this.plans.get(identifier);
+  }
+
+  feature(identifier: string): Feature | undefined {
+    return this.features.get(identifier);
+  }
+
+  nowMs(): number {
+    return this.clock.nowMs();
+  }
+
+  uuid(): string {
+    return randomUuid(this.random);
+  }
+
+  hex(bytes: number): string {
+    return randomHex(this.random, bytes);
+  }
+
+  // ---- customers -----------------------------------------------------------------------
+
+  createCustomer(input: { customerId: string; name?: string | null; email?: string | null; metadata?: Record<string, unknown> }): Customer {
+    if (this.customers.has(input.customerId)) {
+      throw new ApiError(400, { customerId: ['customer with this customer id already exists.'] });
+    }
+    const now = isoMicros(this.clock.nowMs());
+    const customer: Customer = {
+      id: this.uuid(),
+      customerId: input.customerId,
+      name: input.name ?? null,
+      email: input.email ?? null,
+      details: {},
+      metadata: input.metadata ?? {},
+      createdOn: now,
+      modifiedOn: now,
+    };
+    this.customers.set(customer.customerId, customer);
+    return customer;
+  }
+
+  updateCustomer(customer: Customer, changes: { name?: string | null; email?: string | null; metadata?: Record<string, unknown> }): Customer {
+    if (changes.name !== undefined) customer.name = changes.name;
+    if (changes.email !== undefined) customer.email = changes.email;
+    if (changes.metadata !== undefined) customer.metadata = changes.metadata;
+    customer.modifiedOn = isoMicros(this.clock.nowMs());
+    return customer;
+  }
+
+  // ---- checkout ------------------------------------------------------------------------
+
+  createSession(input: Omit<CheckoutSession, 'id' | 'status' | 'createdOn' | 'completedOn' | 'result'>): CheckoutSession {
+    const session: CheckoutSession = {
+      ...input,
+      id: this.uuid(),
+      status: 'open',
+      createdOn: isoMicros(this.clock.nowMs()),
+      completedOn: null,
+      result: null,
+    };
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  /** "Pay": subscribes the session's customer (creating it if needed). A second call returns
+   *  the first result and changes nothing. */
+  completeSession(id: string): { customerId: string; subscriptionId: string } {
+    this.tick();
+    const session = this.sessions.get(id);
+    if (!session) throw new ApiError(404, { detail: `Checkout session "${id}" not found.` });
+    if (session.result) return { ...session.result };
+    const customerId = session.customerId ?? `cus_${this.hex(12)}`;
+    if (!this.customers.has(customerId)) this.createCustomer({ customerId });
+    const sub = this.subscribe({
+      customerId,
+      planIdentifier: session.planIdentifier,
+      chargePeriod: session.chargePeriod,
+      features: session.features,
+      offeringId: session.offeringId,
+      pricingTableId: session.pricingTableId,
+      ruleId: session.ruleId,
+    });
+    session.status = 'complete';
+    session.completedOn = isoMicros(this.clock.nowMs());
+    session.result = { customerId, subscriptionId: sub.id };
+    return { ...session.result };
+  }
+
+  // ---- subscriptions -------------------------------------------------------------------
+
+  subscribe(input: {
+    id?: string;
+    customerId: string;
+    planIdentifier: string;
+    chargePeriod: ChargePeriod;
+    features: FeatureQuantity[];
+    offeringId?: string | null;
+    pricingTableId?: string | null;
+    ruleId?: string | null;
+    startMs?: number;
+  }): SubscriptionRecord {
+    const now = this.clock.nowMs();
+    const start = input.startMs ?? now;
+    const sub: SubscriptionRecord = {
+      id: input.id ?? this.uuid(),
+      customerId: input.customerId,
+      planIdentifier: input.planIdentifier,
+      chargePeriod: input.chargePeriod,
+      features: input.features.map((f) => ({ ...f })),
+      status: 'active',
+      periodAnchorMs: start,
+      cancelAtMs: null,
+      cancellationType: null,
+      endedAtMs: null,
+      offeringId: input.offeringId ?? null,
+      pricingTableId: input.pricingTableId ?? null,
+      ruleId: input.ruleId ?? null,
+      createdMs: start,
+      modifiedMs: now,
+    };
+    this.subscriptions.set(sub.id, sub);
+    return sub;
+  }
+
+  /** Plan change. Keeps the billing cycle when the charge period stays; a new charge period
+   *  starts a new cycle now. Quantities not given carry over for features the new plan has. */
+  changePlan(sub: SubscriptionRecord, change: { planIdentifier: string; chargePeriod: ChargePeriod; features?: FeatureQuantity[]; offeringId?: string | null; pricingTableId?: string | null; ruleId?: string | null }): void {
+    const plan = this.plans.get(change.planIdentifier);
+    const now = this.clock.nowMs();
+    if (change.chargePeriod !== sub.chargePeriod) sub.periodAnchorMs = now;
+    sub.features = change.features
+      ? change.features.map((f) => ({ ...f }))
+      : sub.features.filter((f) => plan && f.identifier in plan.entitlements);
+    sub.planIdentifier = change.planIdentifier;
+    sub.chargePeriod = change.chargePeriod;
+    if (change.offeringId !== undefined) sub.offeringId = change.offeringId;
+    if (change.pricingTableId !== undefined) sub.pricingTableId = change.pricingTableId;
+    if (change.ruleId !== undefined) sub.ruleId = change.ruleId;
+    sub.modifiedMs = now;
+  }
+
+  /** Returns the confirmation message. `atMs` is only read for SPECIFIC_DATE. */
+  cancel(sub: SubscriptionRecord, type: CancellationType, atMs?: number): string {
+    const now = this.clock.nowMs();
+    sub.cancellationType = type;
+    sub.modifiedMs = now;
+    if (type === 'IMMEDIATE') {
+      sub.cancelAtMs = now;
+    } else if (type === 'CURRENT_PERIOD_ENDS') {
+      sub.cancelAtMs = this.period(sub).endMs;
+    } else {
+      sub.cancelAtMs = atMs ?? now;
+    }
+    this.tick();
+    const when = sub.cancelAtMs ?? now;
+    return sub.status === 'cancelled'
+      ? 'Subscription cancelled successfully.'
+      : `Subscription will be cancelled on ${spaceSeconds(when).slice(0, 10)}.`;
+  }
+
+  /** The billing period the subscription is in (or ended in). endMs null for ONE_TIME. */
+  period(sub: SubscriptionRecord): { startMs: number; endMs: number | null } {
+    const interval = intervalOf(sub.chargePeriod);
+    if (!interval) return { startMs: sub.periodAnchorMs, endMs: null };
+    const k = periodIndexAt(sub.periodAnchorMs, interval, this.effectiveTime(sub));
+    return { startMs: boundary(sub.periodAnchorMs, interval, k), endMs: boundary(sub.periodAnchorMs, interval, k + 1) };
+  }
+
+  /** Active subscriptions live "now"; ended ones are frozen just before their end. */
+  private effectiveTime(sub: SubscriptionRecord): number {
+    if (sub.endedAtMs === null) return this.clock.nowMs();
+    return Math.max(sub.periodAnchorMs, sub.endedAtMs - 0.001);
+  }
+
+  /** How a METER of this subscription resets: its period grid, or null for never. */
+  private meterInterval(sub: SubscriptionRecord, feature: Feature): Interval | null {
+    const reset = feature.reset ?? 'MONTHLY';
+    if (reset === 'NEVER') return null;
+    if (reset === 'MONTHLY') return { months: 1 };
+    return intervalOf(sub.chargePeriod);
+  }
+
+  /** Applies what became due since the last call: cancellations first, then meter resets
+   *  for every period boundary a subscription crossed while it was alive. */
+  tick(): void {
+    const now = this.clock.nowMs();
+    for (const sub of this.subscriptions.values()) {
+      if (sub.status === 'active' && sub.cancelAtMs !== null && sub.cancelAtMs <= now) {
+        sub.status = 'cancelled';
+        sub.endedAtMs = sub.cancelAtMs;
+      }
+    }
+    for (const sub of this.subscriptions.values()) {
+      const plan = this.plans.get(sub.planIdentifier);
+      if (!plan) continue;
+      for (const featureId of Object.keys(plan.entitlements)) {
+        const feature = this.features.get(featureId);
+        if (feature?.type !== 'METER') continue;
+        const usage = this.usage.get(usageKey(sub.customerId, featureId));
+        if (!usage || usage.value === 0) continue;
+        const interval = this.meterInterval(sub, feature);
+        if (!interval) continue;
+        const k = periodIndexAt(sub.periodAnchorMs, interval, this.effectiveTime(sub));
+        if (k < 1) continue;
+        const last = boundary(sub.periodAnchorMs, interval, k);
+        if (usage.sinceMs < last) {
+          usage.value = 0;
+          usage.sinceMs = last;
+        }
+      }
+    }
+  }
+
+  view(sub: SubscriptionRecord): Subscription {
+    const { startMs, endMs } = this.period(sub);
+    return {
+      id: sub.id,
+      subscriptionId: sub.id,
+      customerId: sub.customerId,
+      planIdentifier: sub.planIdentifier,
+      planName: this.plans.get(sub.planIdentifier)?.name ?? sub.planIdentifier,
+      chargePeriod: sub.chargePeriod,
+      status: sub.status,
+      features: sub.features.map((f) => ({ ...f })),
+      currentPeriodStart: isoMicros(startMs),
+      currentPeriodEnd: endMs === null ? null : isoMicros(endMs),
+      cancelAt: sub.cancelAtMs === null ? null : isoMicros(sub.cancelAtMs),
+      cancellationType: sub.cancellationType,
+      endedAt: sub.endedAtMs === null ? null : isoMicros(sub.endedAtMs),
+      offeringId: sub.offeringId,
+      pricingTableId: sub.pricingTableId,
+      ruleId: sub.ruleId,
+      createdOn: isoMicros(sub.createdMs),
+      modifiedOn: isoMicros(sub.modifiedMs),
+    };
+  }
+
+  // ---- usage and events ----------------------------------------------------------------
+
+  reportUsage(customerId: string, featureId: string, behaviour: 'SET' | 'DELTA', value: number): number {
+    this.tick();
+    const key = usageKey(customerId, featureId);
+    let usage = this.usage.get(key);
+    if (!usage) {
+      usage = { customerId, featureId, value: 0, sinceMs: this.clock.nowMs() };
+      this.usage.set(key, usage);
+    }
+    // Usage never goes below zero: a DELTA of -5 on 3 leaves 0, as a meter cannot be negative.
+    usage.value = Math.max(0, behaviour === 'SET' ? value : usage.value + value);
+    return usage.value;
+  }
+
+  currentUsage(customerId: string, featureId: string): number {
+    return this.usage.get(usageKey(customerId, featureId))?.value ?? 0;
+  }
+
+  /** Stores an event unless its idempotencyKey was seen; returns the stored one either way. */
+  recordEvent(event: UsageEvent): UsageEvent {
+    const seen = this.events.get(event.idempotencyKey);
+    if (seen) return seen;
+    this.events.set(event.idempotencyKey, event);
+    if (this.events.size > MAX_EVENTS) {
+      const oldest = this.events.keys().next().value;
+      if (oldest !== undefined) this.events.delete(oldest);
+    }
+    return event;
+  }
+
+  // ---- entitlements --------------------------------------------------------------------
+
+  /**
+   * One entry per feature per active subscription, in subscription order, so a base plan and
+   * a top-up both show up. A customer's meter usage is shared out across the entries of that
+   * feature (each filled up to its limit, the last or an unlimited one takes the rest), so a
+   * client that sums usageLimit and currentUsage over entries gets the true totals.
+   */
+  entitlements(customerId: string, featureId?: string): EntitlementDetail[] {
+    this.tick();
+    const out: EntitlementDetail[] = [];
+    const meters = new Map<string, EntitlementDetail[]>();
+    for (const sub of this.subscriptions.values()) {
+      if (sub.customerId !== customerId || sub.status !== 'active') continue;
+      const plan = this.plans.get(sub.planIdentifier);
+      if (!plan) continue;
+      for (const [fid, grant] of Object.entries(plan.entitlements)) {
+        if (featureId !== undefined && fid !== featureId) continue;
+        const feature = this.features.get(fid);
+        if (!feature) continue;
+        const detail: EntitlementDetail = {
+          featureId: fid,
+          featureType: feature.type,
+          hasAccess: true,
+          resetAt: null,
+          hardLimit: null,
+          usageLimit: null,
+          currentUsage: null,
+          remaining: null,
+        };
+        if (feature.type === 'BOOLEAN') {
+          detail.hasAccess = grant === true;
+        } else if (feature.type === 'CUSTOMIZABLE') {
+          detail.usageLimit = typeof grant === 'object' && 'value' in grant ? grant.value : null;
+        } else if (typeof grant === 'object' && 'usageLimit' in grant) {
+          const quantity = feature.quantityBased ? sub.features.find((f) => f.identifier === fid)?.quantity : undefined;
+          detail.usageLimit = quantity ?? grant.usageLimit;
+          detail.hardLimit = grant.hardLimit;
+          detail.resetAt = this.resetAt(sub, feature);
+          const list = meters.get(fid) ?? [];
+          list.push(detail);
+          meters.set(fid, list);
+        }
+        out.push(detail);
+      }
+    }
+    for (const [fid, list] of meters) {
+      let left = this.currentUsage(customerId, fid);
+      list.forEach((d, i) => {
+        const share = d.usageLimit === null || i === list.length - 1 ? left : Math.min(left, d.usageLimit);
+        left -= share;
+        d.currentUsage = share;
+        d.remaining = d.usageLimit === null ? null : Math.max(0, d.usageLimit - share);
+        d.hasAccess = d.remaining === null || d.remaining > 0 || !d.hardLimit;
+      });
+    }
+    return out;
+  }
+
+  private resetAt(sub: SubscriptionRecord, feature: Feature): string | null {
+    const interval = this.meterInterval(sub, feature);
+    if (!interval) return null;
+    const k = periodIndexAt(sub.periodAnchorMs, interval, this.clock.nowMs());
+    return spaceSeconds(boundary(sub.periodAnchorMs, interval, k + 1));
+  }
+
+  // ---- seed and snapshot ---------------------------------------------------------------
+
+  /** Throws ApiError(400) on bad input, before changing anything it can check up front. */
+  seed(state: SeedState): SeedResult {
+    const problems: string[] = [];
+    for (const c of state.customers ?? []) {
+      if (typeof c?.customerId !== 'string' || !c.customerId) problems.push('customers[].customerId must be a non-empty string');
+    }
+    for (const s of state.subscriptions ?? []) {
+      const plan = typeof s?.planIdentifier === 'string' ? this.plans.get(s.planIdentifier) : undefined;
+      if (typeof s?.customerId !== 'string' || !s.customerId) problems.push('subscriptions[].customerId must be a non-empty string');
+      if (!plan) problems.push(`subscriptions[]: unknown planIdentifier "${String(s?.planIdentifier)}"`);
+      else if (s.chargePeriod !== undefined && !plan.chargePeriods.includes(s.chargePeriod)) {
+        problems.push(`subscriptions[]: "${String(s.chargePeriod)}" is not a charge period of plan "${plan.identifier}"`);
+      }
+      if (s?.id !== undefined && (typeof s.id !== 'string' || !s.id || this.subscriptions.has(s.id))) {
+        problems.push(`subscriptions[]: id "${String(s.id)}" is invalid or already exists`);
+      }
+      if (s?.startedAt !== undefined && !Number.isFinite(new Date(s.startedAt).getTime())) problems.push('subscriptions[].startedAt is not a date');
+      for (const f of s?.features ?? []) {
+        if (!this.features.has(f?.identifier) || !Number.isSafeInteger(f?.quantity)) problems.push(`subscriptions[].features: bad entry ${JSON.stringify(f)}`);
+      }
+    }
+    for (const u of state.usage ?? []) {
+      if (typeof u?.customerId !== 'string' || this.features.get(u?.featureId)?.type !== 'METER' || !Number.isSafeInteger(u?.value) || u.value < 0) {
+        problems.push(`usage: bad entry ${JSON.stringify(u)} (needs customerId, a METER featureId and an integer value >= 0)`);
+      }
+    }
+    if (problems.length) throw new ApiError(400, { detail: `Invalid seed: ${problems.join('; ')}` });
+
+    const result: SeedResult = { customers: [], subscriptions: [] };
+    const ensureCustomer = (customerId: string) => this.customers.get(customerId) ?? this.createCustomer({ customerId });
+    for (const c of state.customers ?? []) {
+      const existing = this.customers.get(c.customerId);
+      const customer = existing
+        ? this.updateCustomer(existing, c)
+        : this.createCustomer(c);
+      result.customers.push(structuredClone(customer));
+    }
+    for (const s of state.subscriptions ?? []) {
+      const plan = this.plans.get(s.planIdentifier) as Plan;
+      ensureCustomer(s.customerId);
+      const sub = this.subscribe({
+        customerId: s.customerId,
+        planIdentifier: s.planIdentifier,
+        chargePeriod: s.chargePeriod ?? (plan.chargePeriods[0] as ChargePeriod),
+        features: s.features ?? [],
+        ...(s.id !== undefined ? { id: s.id } : {}),
+        ...(s.startedAt !== undefined ? { startMs: new Date(s.startedAt).getTime() } : {}),
+      });
+      result.subscriptions.push(this.view(sub));
+    }
+    for (const u of state.usage ?? []) this.reportUsage(u.customerId, u.featureId, 'SET', u.value);
+    return result;
+  }
+
+  snapshot(): EmulatorState {
+    this.tick();
+    return structuredClone({
+      now: isoMicros(this.clock.nowMs()),
+      customers: [...this.customers.values()],
+      subscriptions: [...this.subscriptions.values()].map((s) => this.view(s)),
+      usage: [...this.usage.values()].map(({ customerId, featureId, value }) => ({ customerId, featureId, value })),
+      events: [...this.events.values()],
+      checkoutSessions: [...this.sessions.values()],
+    });
+  }
+}
