@@ -7,6 +7,15 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'index.node': 'src/index.node.ts',
+    // The blocking client (paritydeals-sdk/sync) and its worker thread's entry, which the client
+    // finds at dist/sync/worker.{js,cjs} (see src/sync/worker-file.ts).
+    'sync/index': 'src/sync/index.ts',
+    'sync/worker': 'src/sync/worker.ts',
+    // The emulator (paritydeals-sdk/testing), the entry of the child process spawnEmulator()
+    // starts (found at dist/testing/child.{js,cjs}), and the `paritydeals` command.
+    'testing/index': 'src/testing/index.ts',
+    'testing/child': 'src/testing/child.ts',
+    'cli/index': 'src/cli/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -15,4 +24,7 @@ export default defineConfig({
   clean: true,
   target: 'node18',
   treeshake: true,
+  // import.meta.url (used to find the worker and child entries) has no CommonJS equivalent
+  // unless shimmed; without it the CJS chunks fail to load.
+  shims: true,
 });

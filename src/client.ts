@@ -9,6 +9,8 @@ import { Customers } from './resources/customers.js';
 import { Entitlements } from './resources/entitlements.js';
 import { Reporting } from './resources/reporting.js';
 import { Subscriptions } from './resources/subscriptions.js';
+import type { SyncParityDeals } from './sync/client.js';
+import type { SyncClientOptions } from './sync/types.js';
 import { VERSION } from './version.js';
 
 /** Options of both clients. Every one has a default; some can come from the environment. */
@@ -111,7 +113,7 @@ export class ParityDeals {
    * threads, so it exists on Node, Bun and Deno (this package's `node` entry), not on edge
    * runtimes or in browsers.
    */
-  static createSyncClient(_options?: ClientOptions): never {
+  static createSyncClient(_options?: SyncClientOptions): SyncParityDeals {
     throw new ParityDealsError(
       'The synchronous client needs worker threads, which this runtime does not offer. Use ParityDeals.createAsyncClient here, or run on Node, Bun or Deno.',
     );

@@ -1,10 +1,13 @@
 /**
  * The entry for runtimes with Node's built-ins (Node, Bun, Deno): the same surface as
- * index.ts, with a client whose default transport is `node:http` on Node.
+ * index.ts, with a client whose default transport is `node:http` on Node, and a working
+ * `ParityDeals.createSyncClient()`.
  */
 import { ParityDeals as BaseClient, type TransportHandle } from './client.js';
 import { fetchTransport } from './core/fetch-transport.js';
 import { nodeTransport } from './core/node-transport.js';
+import { SyncParityDeals } from './sync/client.js';
+import type { SyncClientOptions } from './sync/types.js';
 
 export * from './index.js';
 
@@ -14,5 +17,16 @@ export class ParityDeals extends BaseClient {
     // Bun and Deno implement node:http on top of their own fetch; there fetch is the shorter path.
     const g = globalThis as { Bun?: unknown; Deno?: unknown };
     return g.Bun || g.Deno ? { transport: fetchTransport() } : nodeTransport();
+  }
+
+  /**
+   * The blocking client, whose methods return values instead of Promises (see SyncParityDeals).
+   *
+   * @example
+   * const client = ParityDeals.createSyncClient({ accessToken: process.env.PARITYDEALS_ACCESS_TOKEN });
+   * const customer = client.customers.retrieve({ customerId: 'cust_123' });
+   */
+  static override createSyncClient(options?: SyncClientOptions): SyncParityDeals {
+    return new SyncParityDeals(options);
   }
 }

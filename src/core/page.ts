@@ -59,7 +59,8 @@ export class Page<T> implements PageBody<T>, AsyncIterable<T> {
   }
 }
 
-function nextQuery(next: string): Record<string, string> {
+/** The query parameters of a `next` link: what selects that page (a page number or a cursor). */
+export function nextQuery(next: string): Record<string, string> {
   const query: Record<string, string> = {};
   new URL(next, 'http://relative.invalid').searchParams.forEach((value, key) => {
     query[key] = value;

@@ -1,0 +1,140 @@
+/**
+ * A blocking call into a worker thread: post the call on a MessagePort, sleep on a shared word
+ * with `Atomics.wait` until the worker flips it, then take the reply off the port with
+ * `receiveMessageOnPort`, which reads a message without the event loop. (Why not synckit: see
+ * client.ts.)
+ */
+import * as threads from 'node:worker_threads';
+import { ParityDealsError } from '../core/errors.js';
+import {
+  BOOT_FAILED,
+  BOOT_LOADING,
+  type BootFailure,
+  type Call,
+  type Reply,
+  SLOT_BOOTED,
+  SLOT_STATE,
+  STATE_DEAD,
+  STATE_DONE,
+  STATE_PENDING,
+  type WorkerBoot,
+  type WorkerConfig,
+} from './protocol.js';
+
+/** How long the first call waits for the worker to load (tsx compiling it on the fly is the slow case). */
+const BOOT_TIMEOUT_MS = 15_000;
+
+interface Running {
+  worker: threads.Worker;
+  port: threads.MessagePort;
+  shared: Int32Array;
+}
+
+/** Throws a clear error where a thread cannot block on another (browsers, edge runtimes). */
+export function assertBlockingSupported(): void {
+  const missing: string[] = [];
+  if (typeof threads.Worker !== 'function') missing.push('worker threads (node:worker_threads)');
+  if (typeof threads.receiveMessageOnPort !== 'function') missing.push('receiveMessageOnPort (node:worker_threads)');
+  if (typeof SharedArrayBuffer !== 'function') missing.push('SharedArrayBuffer');
+  else if (typeof Atomics?.wait !== 'function') missing.push('Atomics.wait');
+  else {
+    try {
+      // Returns at once ('not-equal'); throws where this thread may not block (a browser's main thread).
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    } catch {
+      missing.push('Atomics.wait on this thread');
+    }
+  }
+  if (missing.length) {
+    throw new ParityDealsError(
+      `The synchronous client needs ${missing.join(', ')}, which this runtime does not offer. Use ParityDeals.createAsyncClient here.`,
+    );
+  }
+}
+
+export class WorkerChannel {
+  #running: Running | undefined;
+  #nextId = 1;
+  /** An 'error' event from the worker, seen when the caller's event loop last ran. */
+  #lastError: Error | undefined;
+
+  /** The bootstrap source that loads the worker module (worker-file.ts). */
+  readonly #bootstrap: string;
+  /** Real private fields: the config holds the access token, and util.inspect shows TS-private ones. */
+  readonly #config: WorkerConfig;
+
+  constructor(bootstrap: string, config: WorkerConfig) {
+    this.#bootstrap = bootstrap;
+    this.#config = config;
+  }
+
+  /** Starts the worker now rather than on the first call, so its boot overlaps the caller's work. */
+  start(): void {
+    this.#running ??= this.#spawn();
+  }
+
+  #spawn(): Running {
+    this.#lastError = undefined;
+    const { port1, port2 } = new threads.MessageChannel();
+    const shared = new Int32Array(new SharedArrayBuffer(8));
+    const boot: WorkerBoot = { port: port2, shared, config: this.#config };
+    const worker = new threads.Worker(this.#bootstrap, { eval: true, workerData: boot, transferList: [port2] });
+    // Neither the worker nor our end of the port may keep the process alive: a program that
+    // made a sync client and is done must exit without calling close().
+    worker.unref();
+    port1.unref();
+    // An 'error' with no listener would crash the process; it is reported by the next call instead.
+    worker.on('error', (error) => {
+      this.#lastError = error;
+    });
+    return { worker, port: port1, shared };
+  }
+
+  /**
+   * Sends one call and blocks until its reply. `watchdogMs` bounds the sleep in case the worker
+   * is stuck or gone; the pipeline's own timeouts normally end a call long before it.
+   */
+  call(message: Omit<Call, 'id'>, watchdogMs: number): Reply {
+    // A worker that died while idle is replaced before anything is sent, so the call goes through.
+    if (this.#running && Atomics.load(this.#running.shared, SLOT_STATE) === STATE_DEAD) this.close();
+    const { port, shared } = (this.#running ??= this.#spawn());
+    if (Atomics.load(shared, SLOT_BOOTED) === BOOT_LOADING) {
+      Atomics.wait(shared, SLOT_BOOTED, BOOT_LOADING, BOOT_TIMEOUT_MS);
+      const boot = Atomics.load(shared, SLOT_BOOTED);
+      if (boot === BOOT_LOADING) this.#fail(`did not start within ${BOOT_TIMEOUT_MS} ms`);
+      if (boot === BOOT_FAILED) {
+        const failure = threads.receiveMessageOnPort(port)?.message as BootFailure | undefined;
+        this.#fail(`failed to start: ${failure?.bootError ?? 'no reason given'}`);
+      }
+    }
+    const id = this.#nextId++;
+    Atomics.store(shared, SLOT_STATE, STATE_PENDING);
+    port.postMessage({ ...message, id } satisfies Call);
+    const waited = Atomics.wait(shared, SLOT_STATE, STATE_PENDING, Number.isFinite(watchdogMs) ? watchdogMs : undefined);
+    if (waited === 'timed-out') this.#fail(`gave no answer within ${Math.round(watchdogMs)} ms`);
+    if (Atomics.load(shared, SLOT_STATE) === STATE_DEAD) this.#fail('stopped unexpectedly');
+    // postMessage queues the reply before the worker notifies, so it is there; skip any stale
+    // reply to an earlier call.
+    for (let received = threads.receiveMessageOnPort(port); received; received = threads.receiveMessageOnPort(port)) {
+      const reply = received.message as Reply;
+      if (reply.id === id) return reply;
+    }
+    return this.#fail('answered, but the reply was lost');
+  }
+
+  /** Drops a broken worker (the next call starts a fresh one) and throws. */
+  #fail(what: string): never {
+    this.close();
+    const seen = this.#lastError ? ` (${this.#lastError.message})` : '';
+    throw new ParityDealsError(`The synchronous client's worker thread ${what}${seen}; the next call starts a new one.`);
+  }
+
+  /** Ends the worker and its keep-alive sockets. Safe to call twice. */
+  close(): void {
+    const running = this.#running;
+    this.#running = undefined;
+    if (!running) return;
+    running.port.close();
+    void running.worker.terminate();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The sync client's worker thread: it owns the real pipeline and transport (keep-alive sockets
+ * included) and runs one call at a time for the thread that sleeps waiting for it. After each
+ * reply it flips the shared state word and wakes the caller with `Atomics.notify`.
+ */
+import { workerData } from 'node:worker_threads';
+import { fetchTransport } from '../core/fetch-transport.js';
+import { LevelLogger, type Logger } from '../core/logger.js';
+import { nodeTransport } from '../core/node-transport.js';
+import { Pipeline } from '../core/pipeline.js';
+import {
+  BOOT_READY,
+  type Call,
+  type LogLine,
+  type Reply,
+  SLOT_BOOTED,
+  SLOT_STATE,
+  STATE_DEAD,
+  STATE_DONE,
+  toWire,
+  type WorkerBoot,
+} from './protocol.js';
+
+const { port, shared, config } = workerData as WorkerBoot;
+const { logLevel, ...pipelineConfig } = config;
+
+// Log lines are collected per call and sent with the reply: the caller's thread is asleep while
+// the call runs, so it could not deliver them any earlier.
+let logs: LogLine[] = [];
+const collect =
+  (level: LogLine['level']) =>
+  (message: string, details?: Record<string, unknown>): void => {
+    logs.push({ level, message, details });
+  };
+const sink: Logger = { error: collect('error'), warn: collect('warn'), info: collect('info'), debug: collect('debug') };
+
+// The same transport choice as the node entry's async client: node:http on Node; on Bun and
+// Deno, whose node:http sits on their own fetch, fetch is the shorter path.
+const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
+const transport = runtime.Bun || runtime.Deno ? fetchTransport() : nodeTransport().transport;
+const pipeline = new Pipeline({ ...pipelineConfig, transport, logger: new LevelLogger(sink, logLevel) });
+
+port.on('message', (call: Call) => {
+  void run(call);
+});
+
+async function run(call: Call): Promise<void> {
+  let reply: Reply;
+  try {
+    const { data, response } = await pipeline.execute(call.spec, call.options);
+    reply = { id: call.id, ok: true, data, response, logs };
+  } catch (error) {
+    reply = { id: call.id, ok: false, error: toWire(error), logs };
+  }
+  logs = [];
+  try {
+    port.postMessage(reply);
+  } catch {
+    // Only a log line's details could fail to clone (data is parsed JSON): answer without them.
+    port.postMessage({ ...reply, logs: reply.logs.map((l) => ({ ...l, details: undefined })) });
+  }
+  wake(STATE_DONE);
+}
+
+function wake(state: number): void {
+  Atomics.store(shared, SLOT_STATE, state);
+  Atomics.notify(shared, SLOT_STATE);
+}
+
+// If this thread ends for any reason (an uncaught error, terminate()), a caller asleep on it
+// must wake and fail rather than sleep until its watchdog.
+process.on('exit', () => wake(STATE_DEAD));
+
+Atomics.store(shared, SLOT_BOOTED, BOOT_READY);
+Atomics.notify(shared, SLOT_BOOTED);

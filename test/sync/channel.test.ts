@@ -1,0 +1,79 @@
+// The blocking channel when the worker misbehaves: every failure wakes the caller with a clear
+// ParityDealsError instead of hanging it, and the next call gets a fresh worker.
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { it } from 'node:test';
+import { ParityDealsError } from '../../src/index.node.js';
+import { WorkerChannel } from '../../src/sync/channel.js';
+import type { PlainSpec, WorkerConfig } from '../../src/sync/protocol.js';
+import { workerBootstrap, workerFile } from '../../src/sync/worker-file.js';
+
+const config: WorkerConfig = {
+  accessToken: 'k',
+  baseUrl: 'http://127.0.0.1:9',
+  edgeApiUrl: 'http://127.0.0.1:9',
+  apiVersion: 'v1',
+  timeout: 1000,
+  edgeTimeout: 1000,
+  maxRetries: 0,
+  maxRetryDelay: 0,
+  defaultHeaders: {},
+  userAgent: undefined,
+  logLevel: 'off',
+};
+const spec = (operation: string): PlainSpec => ({ operation, method: 'GET', host: 'main', path: '/x/', repeatable: true });
+const broken = workerBootstrap(fileURLToPath(new URL('./fixtures/broken-worker.ts', import.meta.url)));
+
+function timed(fn: () => unknown): { error: unknown; ms: number } {
+  const started = performance.now();
+  try {
+    fn();
+  } catch (error) {
+    return { error, ms: performance.now() - started };
+  }
+  assert.fail('expected a throw');
+}
+
+it('the real worker file is found next to the sources', () => {
+  assert.match(workerFile(), /src\/sync\/worker\.ts$/);
+});
+
+it('a worker module that fails to load is reported at once, with the reason', () => {
+  const channel = new WorkerChannel(workerBootstrap('/nonexistent/worker.js'), config);
+  const { error, ms } = timed(() => channel.call({ spec: spec('x'), options: undefined }, 5_000));
+  assert.ok(error instanceof ParityDealsError);
+  assert.match(error.message, /failed to start: .*Cannot find module/s);
+  assert.ok(ms < 5_000, `took ${ms} ms`);
+});
+
+it('a worker that dies mid-call wakes the caller; the next call starts a fresh worker', () => {
+  const channel = new WorkerChannel(broken, config);
+  const { error, ms } = timed(() => channel.call({ spec: spec('die'), options: undefined }, 10_000));
+  assert.ok(error instanceof ParityDealsError);
+  assert.match(error.message, /stopped unexpectedly.*next call starts a new one/);
+  assert.ok(ms < 5_000, `took ${ms} ms`);
+  const again = timed(() => channel.call({ spec: spec('die'), options: undefined }, 10_000));
+  assert.match((again.error as Error).message, /stopped unexpectedly/, 'a new worker ran the second call');
+  channel.close();
+});
+
+it('a worker that never answers is given up at the watchdog', () => {
+  const channel = new WorkerChannel(broken, config);
+  const { error, ms } = timed(() => channel.call({ spec: spec('silent'), options: undefined }, 300));
+  assert.ok(error instanceof ParityDealsError);
+  assert.match(error.message, /gave no answer within 300 ms/);
+  assert.ok(ms >= 290 && ms < 3_000, `took ${ms} ms`);
+  channel.close();
+  channel.close();
+});
+
+it('a worker that died while idle is replaced before the next call, which goes through', () => {
+  const channel = new WorkerChannel(broken, config);
+  const first = channel.call({ spec: spec('echo-then-exit'), options: undefined }, 10_000);
+  assert.ok(first.ok);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); // let it exit
+  const second = channel.call({ spec: spec('echo'), options: undefined }, 10_000);
+  assert.ok(second.ok);
+  assert.notEqual(second.data, first.data, 'answered by a new thread');
+  channel.close();
+});
