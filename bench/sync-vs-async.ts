@@ -4,7 +4,7 @@
  * `node:http` keep-alive, all to the same emulator in the same run. The emulator runs in a child
  * process, so the server's work sits on another core.
  *
- *   npx tsx bench/sync-vs-async.ts [calls per round, default 500] [rounds, default 5]
+ *   npx tsx bench/sync-vs-async.ts [calls per round, default 1000] [rounds, default 5]
  *
  * Prints the median µs per call of each contender, its ratio to the floor, and sync/async.
  */
@@ -12,9 +12,9 @@ import http from 'node:http';
 import { ParityDeals } from '../src/index.node.js';
 import { spawnEmulator } from '../src/testing/index.js';
 
-const PER_ROUND = Number(process.argv[2] ?? 500);
+const PER_ROUND = Number(process.argv[2] ?? 1000);
 const ROUNDS = Number(process.argv[3] ?? 5);
-const WARM_UP = 300;
+const WARM_UP = 2000; // the worker thread has its own JIT to warm
 
 const emu = await spawnEmulator();
 await emu.seed({ customers: [{ customerId: 'bench', name: 'Bench' }] });

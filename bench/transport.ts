@@ -63,7 +63,7 @@ const samples = new Map<string, number[]>(contenders.map(([name]) => [name, []])
 for (let r = 0; r < ROUNDS; r++) for (const [name, fn] of contenders) samples.get(name)?.push(await round(fn, PER_ROUND));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const floor = median(samples.get(contenders[0][0]) as number[]);
+const floor = median(samples.get('node:http keep-alive (floor)') as number[]);
 console.log(`small GET on loopback, ${ROUNDS} rounds × ${PER_ROUND} sequential requests, median per request`);
 for (const [name] of contenders) {
   const us = median(samples.get(name) as number[]);

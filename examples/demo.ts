@@ -6,6 +6,7 @@
  *   npm run demo
  */
 import { ParityDeals } from '../src/index.node.js';
+import type { SyncParityDeals } from '../src/sync/index.js';
 import { spawnEmulator } from '../src/testing/index.js';
 
 // The emulator runs in its own process, as the real API would: a synchronous client blocks
@@ -14,7 +15,7 @@ const emu = await spawnEmulator();
 const options = { accessToken: emu.apiKey, baseUrl: emu.url, edgeApiUrl: emu.edgeUrl };
 
 /** The clients' methods return Promises (async client) or values (sync client); `await` takes both. */
-type Client = Pick<ParityDeals, 'customers' | 'checkout' | 'entitlements' | 'reporting' | 'subscriptions'>;
+type Client = ParityDeals | SyncParityDeals;
 
 async function walkthrough(label: string, client: Client, customerId: string): Promise<void> {
   const step = (what: string, detail = '') => console.log(`  ${what.padEnd(34)} ${detail}`);
@@ -63,6 +64,10 @@ try {
   const client = ParityDeals.createAsyncClient(options);
   await walkthrough('Asynchronous client (every method returns a Promise)', client, 'ada-async');
   client.close();
+
+  const sync = ParityDeals.createSyncClient(options);
+  await walkthrough('Synchronous client (every method blocks and returns the value)', sync, 'ada-sync');
+  sync.close();
 } finally {
   await emu.close();
 }

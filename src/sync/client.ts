@@ -14,8 +14,8 @@
  * needs its own worker holding its own token, base URLs and sockets, closable on its own;
  * (3) it has no side channel, and we need one for log lines and for a "worker died" wake-up;
  * (4) its error passing copies own properties onto plain objects, so we would still write the
- * error rebuilding of protocol.ts. What it would save us is the tsx/ts-node detection for `.ts`
- * workers, which worker threads inheriting `--import tsx` already gives us.
+ * error rebuilding of protocol.ts. What it would save us is loading a `.ts` worker under tsx,
+ * which worker-file.ts does in a few lines.
  */
 import { type ClientOptions, type ParityDeals, resolveOptions } from '../client.js';
 import type { WithResponse } from '../core/api-promise.js';
