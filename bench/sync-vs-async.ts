@@ -8,9 +8,9 @@
  *
  * Prints the median µs per call of each contender, its ratio to the floor, and sync/async.
  */
-import http from 'node:http';
 import { ParityDeals } from '../src/index.node.js';
 import { spawnEmulator } from '../src/testing/index.js';
+import { rawKeepAliveGet } from './floor.js';
 
 const PER_ROUND = Number(process.argv[2] ?? 1000);
 const ROUNDS = Number(process.argv[3] ?? 5);
@@ -22,21 +22,8 @@ const options = { accessToken: emu.apiKey, baseUrl: emu.url, edgeApiUrl: emu.edg
 const asyncClient = ParityDeals.createAsyncClient(options);
 const syncClient = ParityDeals.createSyncClient(options);
 
-const agent = new http.Agent({ keepAlive: true });
-const headers = { authorization: `Bearer ${emu.apiKey}`, accept: 'application/json' };
-function rawGet(): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: emu.port, path: '/api/v1/customers/bench/', headers, agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(JSON.parse(body)));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const raw = rawKeepAliveGet(emu.port, '/api/v1/customers/bench/', emu.apiKey);
+const rawGet = raw.get;
 
 /** µs per call over `n` sequential calls; `fn` returns a Promise or, for the sync client, a value. */
 async function round(fn: () => unknown, n: number): Promise<number> {
@@ -78,5 +65,5 @@ console.log(`  sync / async: ${(syncUs / asyncUs).toFixed(2)}×  (${(syncUs - as
 
 syncClient.close();
 asyncClient.close();
-agent.destroy();
+raw.close();
 await emu.close();

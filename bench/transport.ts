@@ -7,9 +7,9 @@
  *
  * Prints the median time per request of each contender and its ratio to the floor.
  */
-import http from 'node:http';
 import { ParityDeals } from '../src/index.node.js';
 import { spawnEmulator } from '../src/testing/index.js';
+import { rawKeepAliveGet } from './floor.js';
 
 const PER_ROUND = Number(process.argv[2] ?? 2000);
 const ROUNDS = Number(process.argv[3] ?? 7);
@@ -20,20 +20,8 @@ const path = '/api/v1/customers/bench/';
 const headers = { authorization: `Bearer ${emu.apiKey}`, accept: 'application/json' };
 const { port } = emu;
 
-const agent = new http.Agent({ keepAlive: true });
-function rawGet(): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, headers, agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(JSON.parse(body)));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const raw = rawKeepAliveGet(port, path, emu.apiKey);
+const rawGet = raw.get;
 
 async function fetchGet(): Promise<unknown> {
   const res = await fetch(`${emu.url}${path}`, { headers });
@@ -71,5 +59,5 @@ for (const [name] of contenders) {
 }
 
 sdk.close();
-agent.destroy();
+raw.close();
 await emu.close();

@@ -11,11 +11,8 @@ export interface PageBody<T> {
 /** Fetches the page selected by `query` (the `next` link's query parameters). */
 export type PageFetcher<T> = (query: Record<string, string>) => Promise<WithResponse<PageBody<T>>>;
 
-/**
- * A page of results that knows how to fetch the pages after it. Iterate it with `for await`
- * to walk every item of every following page.
- */
-export class Page<T> implements PageBody<T>, AsyncIterable<T> {
+/** The fields of a page and the rule for whether another follows; shared by both clients' pages. */
+export abstract class PageFields<T> implements PageBody<T> {
   /** Total number of items across all pages. */
   readonly count: number;
   /** Absolute URL of the next page, or null on the last page. */
@@ -24,28 +21,43 @@ export class Page<T> implements PageBody<T>, AsyncIterable<T> {
   readonly previous: string | null;
   /** The items on this page. */
   readonly results: T[];
-  readonly #fetch: PageFetcher<T>;
 
-  constructor(body: PageBody<T>, fetch: PageFetcher<T>) {
+  constructor(body: PageBody<T>) {
     this.count = body.count;
     this.next = body.next ?? null;
     this.previous = body.previous ?? null;
     this.results = Array.isArray(body.results) ? body.results : [];
-    this.#fetch = fetch;
   }
 
   hasNextPage(): boolean {
     return this.next !== null && this.next !== '' && this.results.length > 0;
   }
 
+  /** The query that selects the next page: the `next` link's (a page number or a cursor). */
+  protected nextPageQuery(): Record<string, string> {
+    if (!this.hasNextPage()) throw new Error('This is the last page: check hasNextPage() first.');
+    return nextQuery(this.next as string);
+  }
+}
+
+/**
+ * A page of results that knows how to fetch the pages after it. Iterate it with `for await`
+ * to walk every item of every following page.
+ */
+export class Page<T> extends PageFields<T> implements AsyncIterable<T> {
+  readonly #fetch: PageFetcher<T>;
+
+  constructor(body: PageBody<T>, fetch: PageFetcher<T>) {
+    super(body);
+    this.#fetch = fetch;
+  }
+
   /**
    * Fetches the next page. The request goes to the client's own base URL with the `next`
-   * link's query (page number or cursor), not to the link's host, which a proxy may have
-   * rewritten.
+   * link's query, not to the link's host, which a proxy may have rewritten.
    */
   async getNextPage(): Promise<Page<T>> {
-    if (!this.hasNextPage()) throw new Error('This is the last page: check hasNextPage() first.');
-    const { data } = await this.#fetch(nextQuery(this.next as string));
+    const { data } = await this.#fetch(this.nextPageQuery());
     return new Page(data, this.#fetch);
   }
 
@@ -59,8 +71,7 @@ export class Page<T> implements PageBody<T>, AsyncIterable<T> {
   }
 }
 
-/** The query parameters of a `next` link: what selects that page (a page number or a cursor). */
-export function nextQuery(next: string): Record<string, string> {
+function nextQuery(next: string): Record<string, string> {
   const query: Record<string, string> = {};
   new URL(next, 'http://relative.invalid').searchParams.forEach((value, key) => {
     query[key] = value;

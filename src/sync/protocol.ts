@@ -22,6 +22,7 @@ import {
   ValidationError,
 } from '../core/errors.js';
 import type { LogLevel } from '../core/logger.js';
+import type { PipelineConfig } from '../core/pipeline.js';
 import type { RequestOptions, RequestSpec } from '../core/request-spec.js';
 
 /** Slots of the shared Int32Array the caller sleeps on. */
@@ -45,19 +46,7 @@ export interface BootFailure {
 }
 
 /** The resolved client options, minus what cannot cross threads (the logger becomes a level). */
-export interface WorkerConfig {
-  accessToken: string;
-  baseUrl: string;
-  edgeApiUrl: string;
-  apiVersion: string;
-  timeout: number;
-  edgeTimeout: number;
-  maxRetries: number;
-  maxRetryDelay: number;
-  defaultHeaders: Record<string, string>;
-  userAgent: string | undefined;
-  logLevel: LogLevel;
-}
+export type WorkerConfig = Omit<PipelineConfig, 'transport' | 'logger'> & { logLevel: LogLevel };
 
 export interface WorkerBoot {
   /** The worker's end of the channel; the caller reads replies from the other end. */
