@@ -27,7 +27,8 @@ export class LevelLogger {
   private readonly rank: number;
   constructor(
     private readonly sink: Logger,
-    level: LogLevel,
+    /** The level lines are filtered at. */
+    readonly level: LogLevel,
   ) {
     this.rank = RANK[level];
   }

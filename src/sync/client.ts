@@ -20,7 +20,7 @@
 import { type ClientOptions, type ParityDeals, resolveOptions } from '../client.js';
 import type { WithResponse } from '../core/api-promise.js';
 import { ParityDealsError } from '../core/errors.js';
-import type { Logger, LogLevel } from '../core/logger.js';
+import type { Logger } from '../core/logger.js';
 import type { PageBody, PagePromise } from '../core/page.js';
 import type { RequestOptions, RequestSpec } from '../core/request-spec.js';
 import { checkoutRequests } from '../resources/checkout.js';
@@ -123,7 +123,7 @@ export class SyncParityDeals {
       );
     }
     const { logger, ...resolved } = resolveOptions(options);
-    this.#config = { ...resolved, logLevel: levelOf(logger) };
+    this.#config = { ...resolved, logLevel: logger.level };
     this.#logger = options.logger ?? console;
     this.#channel = new WorkerChannel(workerBootstrap(workerFile()), this.#config);
     // Started now, so its boot overlaps the caller's own start-up; it is unref'd, so a client
@@ -238,10 +238,4 @@ function syncOptions(options: RequestOptions | undefined): WireOptions | undefin
   if (options.maxRetries !== undefined) out.maxRetries = options.maxRetries;
   if (options.headers !== undefined) out.headers = { ...options.headers };
   return out;
-}
-
-/** The level a resolved logger filters at, so the worker's logger filters the same. */
-function levelOf(logger: { enabled(level: Exclude<LogLevel, 'off'>): boolean }): LogLevel {
-  for (const level of ['debug', 'info', 'warn', 'error'] as const) if (logger.enabled(level)) return level;
-  return 'off';
 }
