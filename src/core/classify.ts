@@ -116,6 +116,9 @@ function describeBody(body: unknown): string {
   return parts.join('; ');
 }
 
+/** The fields of a network error worth keeping on a cause: what failed, where. */
+export const CAUSE_FIELDS = ['code', 'errno', 'syscall', 'address', 'port'] as const;
+
 /**
  * A copy of an error chain with only its text fields, the access token cut out. The original
  * may be anything a custom `fetch` threw, holding sockets, request options or headers.
@@ -126,7 +129,7 @@ export function scrub(error: unknown, secret: string, depth = 0): Error | undefi
   const copy = new Error(scrubText(String(source.message ?? error), secret));
   copy.name = typeof source.name === 'string' ? source.name : 'Error';
   copy.stack = typeof source.stack === 'string' ? scrubText(source.stack, secret) : copy.stack;
-  for (const key of ['code', 'errno', 'syscall', 'address', 'port'] as const) {
+  for (const key of CAUSE_FIELDS) {
     const value = (error as Record<string, unknown>)[key];
     if (typeof value === 'string' || typeof value === 'number') {
       (copy as unknown as Record<string, unknown>)[key] = typeof value === 'string' ? scrubText(value, secret) : value;

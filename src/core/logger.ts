@@ -1,6 +1,8 @@
+/** Each level's rank, quietest first: a line is logged when its level ranks at most the logger's. */
+const RANK = { off: 0, error: 1, warn: 2, info: 3, debug: 4 } as const;
+
 /** Log levels, quietest first. `off` silences the SDK entirely. */
-export const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogLevel = keyof typeof RANK;
 
 /**
  * Where the SDK's log lines go. Any object with these four methods works (`console`, pino,
@@ -12,8 +14,6 @@ export interface Logger {
   info(message: string, details?: Record<string, unknown>): void;
   debug(message: string, details?: Record<string, unknown>): void;
 }
-
-const RANK: Record<LogLevel, number> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 };
 
 export function isLogLevel(value: unknown): value is LogLevel {
   return typeof value === 'string' && value in RANK;

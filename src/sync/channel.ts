@@ -15,7 +15,6 @@ import {
   SLOT_BOOTED,
   SLOT_STATE,
   STATE_DEAD,
-  STATE_DONE,
   STATE_PENDING,
   type WorkerBoot,
   type WorkerConfig,

@@ -6,6 +6,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ResponseInfo } from '../core/api-promise.js';
+import { CAUSE_FIELDS } from '../core/classify.js';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -89,14 +90,9 @@ export interface WireError {
 }
 
 /** A cause reduced to text fields; the pipeline has already scrubbed the token from it. */
-export interface WireCause {
-  name: string;
-  message: string;
-  code?: string | number;
-  errno?: string | number;
-  syscall?: string;
-  cause?: WireCause | undefined;
-}
+export type WireCause = { name: string; message: string; cause?: WireCause | undefined } & Partial<
+  Record<(typeof CAUSE_FIELDS)[number], string | number>
+>;
 
 export function toWire(error: unknown): WireError {
   if (!(error instanceof Error)) {
@@ -110,11 +106,11 @@ export function toWire(error: unknown): WireError {
 
 function causeToWire(cause: unknown, depth: number): WireCause | undefined {
   if (!(cause instanceof Error) || depth > 4) return undefined;
-  const c = cause as Error & Partial<Record<'code' | 'errno' | 'syscall', unknown>>;
-  const out: WireCause = { name: c.name, message: c.message, cause: causeToWire(c.cause, depth + 1) };
-  if (typeof c.code === 'string' || typeof c.code === 'number') out.code = c.code;
-  if (typeof c.errno === 'string' || typeof c.errno === 'number') out.errno = c.errno;
-  if (typeof c.syscall === 'string') out.syscall = c.syscall;
+  const out: WireCause = { name: cause.name, message: cause.message, cause: causeToWire(cause.cause, depth + 1) };
+  for (const key of CAUSE_FIELDS) {
+    const value = (cause as unknown as Record<string, unknown>)[key];
+    if (typeof value === 'string' || typeof value === 'number') out[key] = value;
+  }
   return out;
 }
 

@@ -2,8 +2,9 @@
 // server, then change the Store. Answers are camelCase, errors DRF-shaped.
 
 import type { Plan } from './catalog.js';
-import { isValidTimestamp, parseDateOnly, spaceMicros, type ChargePeriod } from './clock.js';
-import { CANCELLATION_TYPES, type FeatureQuantity } from './records.js';
+import { isValidTimestamp, parseDateOnly, spaceMicros } from './clock.js';
+import { CANCELLATION_TYPES, type CancellationType, type ChargePeriod, USAGE_BEHAVIOURS } from '../resources/enums.js';
+import type { FeatureQuantity } from './records.js';
 import type { ApiRequest, ApiResponse, Context, Route } from './router.js';
 import type { Store } from './state.js';
 import { ApiError, Fields, REQUIRED, isEmail, isHttpUrl, isPlainObject, notFound } from './validate.js';
@@ -159,7 +160,7 @@ function reportUsage(store: Store, { body }: Context): ApiResponse {
   const value = f.integer('value');
   const customerId = f.string('customerId', { required: true });
   const featureId = f.string('featureId', { required: true });
-  const behaviour = f.choice('behaviour', ['SET', 'DELTA'] as const);
+  const behaviour = f.choice('behaviour', USAGE_BEHAVIOURS);
   f.string('resourceId', { allowNull: true, allowBlank: true });
   if (behaviour === 'SET' && value !== undefined && value < 0) f.add('value', 'Ensure this value is greater than or equal to 0.');
   if (customerId && !store.customers.has(customerId)) f.add('customerId', `Customer with customerId "${customerId}" does not exist.`);
@@ -258,7 +259,7 @@ function cancelSubscription(store: Store, { params, body }: Context): ApiRespons
   }
   f.done();
   if (sub.status === 'cancelled') throw new ApiError(400, { detail: 'Subscription is already cancelled.' });
-  return { status: 200, body: { message: store.cancel(sub, type as (typeof CANCELLATION_TYPES)[number], atMs) } };
+  return { status: 200, body: { message: store.cancel(sub, type as CancellationType, atMs) } };
 }
 
 function listSubscriptions(store: Store, { req }: Context): ApiResponse {

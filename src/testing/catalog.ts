@@ -3,7 +3,8 @@
 // identifiers used in the ParityDeals docs (`plan-pro-monthly`, `premium-plan`, `seats`, ...).
 
 import { readFile } from 'node:fs/promises';
-import { CHARGE_PERIODS, type ChargePeriod } from './clock.js';
+// The API's enumerations have one definition, the SDK's: the emulator speaks the same API.
+import { CHARGE_PERIODS, type ChargePeriod } from '../resources/enums.js';
 
 export type FeatureType = 'BOOLEAN' | 'METER' | 'CUSTOMIZABLE';
 

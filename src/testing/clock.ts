@@ -5,17 +5,8 @@
 // It never goes backwards: period and cancellation bookkeeping assume time only grows.
 
 import { performance } from 'node:perf_hooks';
+import type { ChargePeriod } from '../resources/enums.js';
 
-export const CHARGE_PERIODS = [
-  'ONE_TIME',
-  'MONTHLY',
-  'YEARLY',
-  'WEEKLY',
-  'DAILY',
-  'THREE_MONTHS',
-  'SIX_MONTHS',
-] as const;
-export type ChargePeriod = (typeof CHARGE_PERIODS)[number];
 
 const DAY_MS = 86_400_000;
 

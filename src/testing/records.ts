@@ -1,10 +1,9 @@
 // The records the emulator keeps, and the public JSON shapes of its state snapshot and seed
 // input. Stored records hold epoch milliseconds; views turn them into wire timestamps.
 
-import type { ChargePeriod } from './clock.js';
+import type { CancellationType, ChargePeriod } from '../resources/enums.js';
 
-export type CancellationType = 'IMMEDIATE' | 'CURRENT_PERIOD_ENDS' | 'SPECIFIC_DATE';
-export const CANCELLATION_TYPES: readonly CancellationType[] = ['IMMEDIATE', 'CURRENT_PERIOD_ENDS', 'SPECIFIC_DATE'];
+export type { CancellationType };
 
 export interface FeatureQuantity {
   identifier: string;

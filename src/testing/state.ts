@@ -7,7 +7,8 @@
 // and advancing the clock by a year is as cheap as advancing it by a second.
 
 import type { Catalog, Feature, Plan } from './catalog.js';
-import { boundary, intervalOf, isoMicros, periodIndexAt, spaceSeconds, type ChargePeriod, type Clock, type Interval } from './clock.js';
+import type { ChargePeriod } from '../resources/enums.js';
+import { boundary, intervalOf, isoMicros, periodIndexAt, spaceSeconds, type Clock, type Interval } from './clock.js';
 import { randomHex, randomUuid, type Random } from './prng.js';
 import type {
   CancellationType,

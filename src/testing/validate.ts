@@ -1,7 +1,7 @@
 // Request-body plumbing in the manner of Django REST framework, which the real API runs on:
 // camelCase or snake_case keys in, field errors as {"field": ["message"]} out.
 
-import { CHARGE_PERIODS, type ChargePeriod } from './clock.js';
+import { CHARGE_PERIODS, type ChargePeriod } from '../resources/enums.js';
 
 /** A finished error answer. Handlers throw it; the server turns it into JSON. */
 export class ApiError extends Error {
@@ -15,7 +15,6 @@ export class ApiError extends Error {
 }
 
 export const notFound = (detail = 'Not found.') => new ApiError(404, { detail });
-export const badRequest = (detail: string) => new ApiError(400, { detail });
 
 const toCamel = (key: string) => key.replace(/(?<=[^_])_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
