@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { nodeTransport } from '../../src/core/node-transport.js';
 import { TransportError } from '../../src/core/transport.js';
+import { rejected } from '../expect.js';
 
 // A bare server: these tests are about sockets, which the emulator's API would only hide.
 let server: http.Server;
@@ -53,11 +54,9 @@ describe('node transport', () => {
 
   it('tells a refused connection from a timeout', async () => {
     const t = nodeTransport();
-    const refused = await t
-      .transport({ method: 'GET', url: 'http://127.0.0.1:1/x', headers: {}, body: undefined, timeout: 1000, signal: undefined })
-      .catch((e: unknown) => e);
+    const refused = await rejected(t.transport({ method: 'GET', url: 'http://127.0.0.1:1/x', headers: {}, body: undefined, timeout: 1000, signal: undefined }));
     assert.ok(refused instanceof TransportError && refused.failure === 'connect');
-    const slow = await get(t, '/x?delay=500', 50).catch((e: unknown) => e);
+    const slow = await rejected(get(t, '/x?delay=500', 50));
     assert.ok(slow instanceof TransportError && slow.failure === 'timeout');
     t.close();
   });

@@ -8,19 +8,10 @@ import {
   RateLimitError,
   ServerError,
 } from '../../src/index.node.js';
+import { rejected } from '../expect.js';
 import { useEmulator } from '../support.js';
 
 const h = useEmulator();
-
-/** Runs `fn` and returns what it rejected with, failing if it resolved. */
-async function failure(fn: () => PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  return assert.fail('expected a rejection');
-}
 
 const usage = (customerId: string, featureId = 'api-calls') =>
   h.emu.state().usage.find((u) => u.customerId === customerId && u.featureId === featureId)?.value;
@@ -66,16 +57,16 @@ describe('retries of repeatable operations', () => {
   it('gives up after maxRetries with the last error, per client and per request', async () => {
     h.emu.seed({ customers: [{ customerId: 'c5' }] });
     h.emu.setFaults([{ type: 'status', status: 502, retryAfterMs: 1 }]);
-    const e = await failure(() => h.client.customers.retrieve({ customerId: 'c5' }));
+    const e = await rejected(() => h.client.customers.retrieve({ customerId: 'c5' }));
     assert.ok(e instanceof ServerError && e.status === 502);
     assert.equal(e.outcomeUnknown, false, 'a failed read has no effect to be unsure of');
     assert.match(e.message, /after 3 attempts/);
     assert.equal(h.emu.requests().length, 3);
     h.emu.clearRequests();
-    await failure(() => h.client.customers.retrieve({ customerId: 'c5' }, { maxRetries: 0 }));
+    await rejected(() => h.client.customers.retrieve({ customerId: 'c5' }, { maxRetries: 0 }));
     assert.equal(h.emu.requests().length, 1);
     h.emu.clearRequests();
-    await failure(() => h.clientWith({ maxRetries: 4 }).customers.retrieve({ customerId: 'c5' }));
+    await rejected(() => h.clientWith({ maxRetries: 4 }).customers.retrieve({ customerId: 'c5' }));
     assert.equal(h.emu.requests().length, 5);
   });
 
@@ -103,7 +94,7 @@ describe('operations that must not be repeated', () => {
   it('a DELTA whose answer was lost is counted once and says the outcome is unknown', async () => {
     h.emu.seed({ subscriptions: [{ customerId: 'd1', planIdentifier: 'free' }], usage: [{ customerId: 'd1', featureId: 'api-calls', value: 10 }] });
     h.emu.setFaults([{ type: 'drop-after-handle', path: '/report/usage/', times: 1 }]);
-    const e = await failure(() => h.client.reporting.reportUsage({ value: 5, customerId: 'd1', featureId: 'api-calls', behaviour: 'DELTA' }));
+    const e = await rejected(() => h.client.reporting.reportUsage({ value: 5, customerId: 'd1', featureId: 'api-calls', behaviour: 'DELTA' }));
     assert.ok(e instanceof APIConnectionError);
     assert.equal(e.outcomeUnknown, true);
     assert.match(e.message, /outcome is unknown/);
@@ -115,7 +106,7 @@ describe('operations that must not be repeated', () => {
   it('a DELTA answered with a 5xx is not retried', async () => {
     h.emu.seed({ subscriptions: [{ customerId: 'd2', planIdentifier: 'free' }] });
     h.emu.setFaults([{ type: 'status', status: 503, path: '/report/usage/', times: 1 }]);
-    const e = await failure(() => h.client.reporting.reportUsage({ value: 5, customerId: 'd2', featureId: 'api-calls', behaviour: 'DELTA' }));
+    const e = await rejected(() => h.client.reporting.reportUsage({ value: 5, customerId: 'd2', featureId: 'api-calls', behaviour: 'DELTA' }));
     assert.ok(e instanceof ServerError && e.outcomeUnknown);
     assert.equal(h.emu.requests().length, 1);
   });
@@ -130,7 +121,7 @@ describe('operations that must not be repeated', () => {
 
   it('a 429 that outlasts the retries is a RateLimitError with retryAfter', async () => {
     h.emu.setFaults([{ type: 'status', status: 429, retryAfter: 0 }]);
-    const e = await failure(() => h.client.customers.create({ customerId: 'r1' }, { maxRetries: 1 }));
+    const e = await rejected(() => h.client.customers.create({ customerId: 'r1' }, { maxRetries: 1 }));
     assert.ok(e instanceof RateLimitError);
     assert.equal(e.retryAfter, 0);
     assert.equal(e.outcomeUnknown, false);
@@ -138,7 +129,7 @@ describe('operations that must not be repeated', () => {
 
   it('customers.create after a reset is not retried', async () => {
     h.emu.setFaults([{ type: 'reset', path: '/customers/', times: 1 }]);
-    const e = await failure(() => h.client.customers.create({ customerId: 'x1' }));
+    const e = await rejected(() => h.client.customers.create({ customerId: 'x1' }));
     assert.ok(e instanceof APIConnectionError && e.outcomeUnknown);
     assert.equal(h.emu.requests().length, 1);
     assert.equal(h.emu.state().customers.length, 0);
@@ -148,8 +139,8 @@ describe('operations that must not be repeated', () => {
     const { subscriptions } = h.emu.seed({ subscriptions: [{ customerId: 's1', planIdentifier: 'free' }] });
     const id = subscriptions[0]?.id as string;
     h.emu.setFaults([{ type: 'drop-after-handle', path: '/subscriptions/' }]);
-    const e1 = await failure(() => h.client.subscriptions.update({ subscriptionId: id, planIdentifier: 'premium-plan', chargePeriod: 'MONTHLY' }));
-    const e2 = await failure(() => h.client.subscriptions.cancel({ subscriptionId: id, cancellationType: 'IMMEDIATE' }));
+    const e1 = await rejected(() => h.client.subscriptions.update({ subscriptionId: id, planIdentifier: 'premium-plan', chargePeriod: 'MONTHLY' }));
+    const e2 = await rejected(() => h.client.subscriptions.cancel({ subscriptionId: id, cancellationType: 'IMMEDIATE' }));
     assert.ok(e1 instanceof APIConnectionError && e1.outcomeUnknown);
     assert.ok(e2 instanceof APIConnectionError && e2.outcomeUnknown);
     assert.equal(h.emu.requests().length, 2);
@@ -172,7 +163,7 @@ describe('operations that must not be repeated', () => {
 
   it('a refused connection that never comes back is an APIConnectionError whose outcome is known', async () => {
     const client = new ParityDeals({ accessToken: 'k', baseUrl: 'http://127.0.0.1:1', maxRetries: 1, maxRetryDelay: 10 });
-    const e = await failure(() => client.reporting.reportUsage({ value: 1, customerId: 'c', featureId: 'f', behaviour: 'DELTA' }));
+    const e = await rejected(() => client.reporting.reportUsage({ value: 1, customerId: 'c', featureId: 'f', behaviour: 'DELTA' }));
     assert.ok(e instanceof APIConnectionError && !(e instanceof APIConnectionTimeoutError));
     assert.equal(e.outcomeUnknown, false);
     assert.match(e.message, /ECONNREFUSED/);
@@ -185,7 +176,7 @@ describe('timeouts and cancellation', () => {
     h.emu.seed({ customers: [{ customerId: 't1' }] });
     h.emu.setFaults([{ type: 'hang' }]);
     const started = Date.now();
-    const e = await failure(() => h.client.customers.retrieve({ customerId: 't1' }, { timeout: 150, maxRetries: 0 }));
+    const e = await rejected(() => h.client.customers.retrieve({ customerId: 't1' }, { timeout: 150, maxRetries: 0 }));
     const took = Date.now() - started;
     assert.ok(e instanceof APIConnectionTimeoutError, String(e));
     assert.ok(took >= 140 && took < 1500, `took ${took} ms`);
@@ -196,10 +187,10 @@ describe('timeouts and cancellation', () => {
     h.emu.setFaults([{ type: 'hang' }]);
     const client = h.clientWith({ timeout: 700, edgeTimeout: 100, maxRetries: 0 });
     let started = Date.now();
-    await failure(() => client.entitlements.hasAccess({ customerId: 't2', featureId: 'f' }));
+    await rejected(() => client.entitlements.hasAccess({ customerId: 't2', featureId: 'f' }));
     const edge = Date.now() - started;
     started = Date.now();
-    await failure(() => client.customers.retrieve({ customerId: 't2' }));
+    await rejected(() => client.customers.retrieve({ customerId: 't2' }));
     const main = Date.now() - started;
     assert.ok(edge >= 90 && edge < 600, `edge took ${edge} ms`);
     assert.ok(main >= 650 && main < 2500, `main took ${main} ms`);
@@ -208,7 +199,7 @@ describe('timeouts and cancellation', () => {
   it('a timed-out DELTA is not retried and its outcome is unknown', async () => {
     h.emu.seed({ subscriptions: [{ customerId: 't3', planIdentifier: 'free' }] });
     h.emu.setFaults([{ type: 'hang', path: '/report/usage/' }]);
-    const e = await failure(() => h.client.reporting.reportUsage({ value: 1, customerId: 't3', featureId: 'api-calls', behaviour: 'DELTA' }, { timeout: 100 }));
+    const e = await rejected(() => h.client.reporting.reportUsage({ value: 1, customerId: 't3', featureId: 'api-calls', behaviour: 'DELTA' }, { timeout: 100 }));
     assert.ok(e instanceof APIConnectionTimeoutError && e.outcomeUnknown);
     assert.equal(h.emu.requests().length, 1);
   });
@@ -216,7 +207,7 @@ describe('timeouts and cancellation', () => {
   it('retries of a hanging read stay bounded by the timeouts and backoff', async () => {
     h.emu.setFaults([{ type: 'hang' }]);
     const started = Date.now();
-    await failure(() => h.client.customers.retrieve({ customerId: 'x' }, { timeout: 100, maxRetries: 2 }));
+    await rejected(() => h.client.customers.retrieve({ customerId: 'x' }, { timeout: 100, maxRetries: 2 }));
     const took = Date.now() - started;
     assert.equal(h.emu.requests().length, 3);
     assert.ok(took < 300 + 1500 + 1500, `took ${took} ms`);
@@ -227,7 +218,7 @@ describe('timeouts and cancellation', () => {
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 50);
-    const e = await failure(() => h.client.customers.retrieve({ customerId: 'x' }, { signal: controller.signal }));
+    const e = await rejected(() => h.client.customers.retrieve({ customerId: 'x' }, { signal: controller.signal }));
     assert.ok(e instanceof APIUserAbortError, String(e));
     assert.ok(!(e instanceof APIConnectionTimeoutError));
     assert.ok(Date.now() - started < 1000);
@@ -238,14 +229,14 @@ describe('timeouts and cancellation', () => {
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 100);
-    const e = await failure(() => h.client.customers.retrieve({ customerId: 'x' }, { signal: controller.signal }));
+    const e = await rejected(() => h.client.customers.retrieve({ customerId: 'x' }, { signal: controller.signal }));
     assert.ok(e instanceof APIUserAbortError);
     assert.ok(Date.now() - started < 1500);
     assert.equal(h.emu.requests().length, 1);
   });
 
   it('an already-aborted signal sends nothing', async () => {
-    const e = await failure(() => h.client.customers.retrieve({ customerId: 'x' }, { signal: AbortSignal.abort() }));
+    const e = await rejected(() => h.client.customers.retrieve({ customerId: 'x' }, { signal: AbortSignal.abort() }));
     assert.ok(e instanceof APIUserAbortError);
     assert.equal(h.emu.requests().length, 0);
   });
@@ -264,7 +255,7 @@ describe('responses', () => {
   });
 
   it('errors carry the request id, status, body, method and URL', async () => {
-    const e = await failure(() => h.client.customers.retrieve({ customerId: 'ghost' }));
+    const e = await rejected(() => h.client.customers.retrieve({ customerId: 'ghost' }));
     assert.ok(e instanceof ServerError === false);
     const err = e as import('../../src/index.js').APIError;
     assert.equal(err.status, 404);

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { AuthenticationError, type Logger } from '../../src/index.node.js';
 import { useEmulator } from '../support.js';
+import { rejected } from '../expect.js';
 
 const h = useEmulator();
 const TOKEN = 'sk_live_TOPSECRET_4242';
@@ -25,7 +26,7 @@ function capture(): { logger: Logger; lines: string[] } {
 describe('the access token stays secret', () => {
   it('is absent from a 401 error, its JSON, inspect output and stack', async () => {
     const client = h.clientWith({ accessToken: TOKEN });
-    const e = await client.customers.retrieve({ customerId: 'c' }).catch((x: unknown) => x);
+    const e = await rejected(client.customers.retrieve({ customerId: 'c' }));
     assert.ok(e instanceof AuthenticationError);
     for (const text of renderings(e)) assert.ok(!text.includes(TOKEN), text);
   });
@@ -37,7 +38,7 @@ describe('the access token stays secret', () => {
     };
     const { logger, lines } = capture();
     const client = h.clientWith({ accessToken: TOKEN, fetch: leaky, maxRetries: 1, maxRetryDelay: 1, logger, logLevel: 'debug' });
-    const e = await client.customers.retrieve({ customerId: 'c' }).catch((x: unknown) => x);
+    const e = await rejected(client.customers.retrieve({ customerId: 'c' }));
     assert.ok(renderings(e).join('\n').includes('[redacted]'), 'the scrubbed text is still there');
     for (const text of [...renderings(e), ...lines]) assert.ok(!text.includes(TOKEN), text);
   });

@@ -1,10 +1,10 @@
 // Every method of the sync client against the emulator: it returns what the async client
 // returns (a value, not a Promise), and the server receives the same request from both.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { ParityDeals } from '../../src/index.node.js';
 import { createSyncClient, SyncPage, SyncParityDeals } from '../../src/sync/index.js';
-import { rig, type Rig, seen, stable } from './helpers.js';
+import { seen, stable, useRig } from './helpers.js';
 
 /** Either client; a case is written once and run with both. */
 type Client = ParityDeals | SyncParityDeals;
@@ -63,11 +63,7 @@ function view(value: unknown): unknown {
 }
 
 describe('sync client: every method, same as the async client', () => {
-  let r: Rig;
-  before(async () => {
-    r = await rig();
-  });
-  after(() => r.close());
+  const r = useRig();
   beforeEach(async () => {
     await r.emu.reset();
     await r.emu.seed({

@@ -2,7 +2,7 @@
 // validation failures before anything is sent; timeouts within bounds; the token never shown.
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -16,33 +16,11 @@ import {
   ServerError,
   ValidationError,
 } from '../../src/index.node.js';
-import { errorFields, rig, type Rig } from './helpers.js';
-
-/** Runs `fn`, which must throw, and returns what it threw. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a throw');
-}
-
-async function rejected(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
+import { thrown, rejected } from '../expect.js';
+import { errorFields, useRig } from './helpers.js';
 
 describe('sync client: errors', () => {
-  let r: Rig;
-  before(async () => {
-    r = await rig();
-  });
-  after(() => r.close());
+  const r = useRig();
   beforeEach(async () => {
     await r.emu.reset();
     await r.emu.seed({ customers: [{ customerId: 'exists', email: 'e@example.com' }] });

@@ -1,5 +1,6 @@
 // Shared set-up of the sync client tests: the emulator runs in a child process (the sync client
 // blocks this thread, so nothing in it could answer HTTP), with one async and one sync client.
+import { after, before } from 'node:test';
 import type { RecordedRequest } from '../../src/testing/index.js';
 import { spawnEmulator, type RemoteEmulator } from '../../src/testing/index.js';
 import { ParityDeals, type ClientOptions } from '../../src/index.node.js';
@@ -30,6 +31,19 @@ export async function rig(extra: ClientOptions = {}): Promise<Rig> {
       await emu.close();
     },
   };
+}
+
+/**
+ * A rig for the tests of one `describe`: started before them, closed after. The returned object
+ * is filled in by `before`, so read its fields inside hooks and tests only.
+ */
+export function useRig(extra: ClientOptions = {}): Rig {
+  const holder = {} as Rig;
+  before(async () => {
+    Object.assign(holder, await rig(extra));
+  });
+  after(() => holder.close());
+  return holder;
 }
 
 /** What the server saw of a request, without what legitimately differs between two sends. */

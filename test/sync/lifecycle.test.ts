@@ -3,19 +3,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { ParityDeals as UniversalParityDeals } from '../../src/index.js';
 import { type Logger, ParityDeals, ParityDealsError, ServerError } from '../../src/index.node.js';
-import { rig, type Rig } from './helpers.js';
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a throw');
-}
+import { thrown } from '../expect.js';
+import { useRig } from './helpers.js';
 
 /** A logger that keeps its lines, with the timings that differ between runs blanked. */
 function recorder(): Logger & { lines: string[] } {
@@ -25,12 +17,10 @@ function recorder(): Logger & { lines: string[] } {
 }
 
 describe('sync client: lifecycle', () => {
-  let r: Rig;
+  const r = useRig();
   before(async () => {
-    r = await rig();
     await r.emu.seed({ customers: [{ customerId: 'c1' }], subscriptions: [{ customerId: 'exit-child', planIdentifier: 'plan-pro-monthly' }] });
   });
-  after(() => r.close());
 
   it('close(): idempotent; every call afterwards throws a clear ParityDealsError and sends nothing', async () => {
     const client = ParityDeals.createSyncClient(r.options);
