@@ -54,14 +54,18 @@ for (let r = 0; r < ROUNDS; r++) for (const [name, run] of contenders) samples.g
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const floor = median(samples.get(contenders[0]![0]) ?? []);
-console.log(`${ROUNDS} rounds × ${PER_ROUND} sequential customers.retrieve, median µs per call (Node ${process.versions.node})`);
+console.log(
+  `${ROUNDS} rounds × ${PER_ROUND} sequential customers.retrieve, median µs per call (Node ${process.versions.node})`,
+);
 for (const [name] of contenders) {
   const us = median(samples.get(name) ?? []);
   console.log(`  ${name.padEnd(30)} ${us.toFixed(1).padStart(8)} µs   ${(us / floor).toFixed(2)}× floor`);
 }
 const asyncUs = median(samples.get('async client') ?? []);
 const syncUs = median(samples.get('sync client') ?? []);
-console.log(`  sync / async: ${(syncUs / asyncUs).toFixed(2)}×  (${(syncUs - asyncUs).toFixed(1)} µs per call for the thread hop)`);
+console.log(
+  `  sync / async: ${(syncUs / asyncUs).toFixed(2)}×  (${(syncUs - asyncUs).toFixed(1)} µs per call for the thread hop)`,
+);
 
 syncClient.close();
 asyncClient.close();

@@ -48,7 +48,8 @@ for (const [, fn] of contenders) await round(fn, 500);
 
 // Rounds interleave the contenders so drift in machine load hits all of them alike.
 const samples = new Map<string, number[]>(contenders.map(([name]) => [name, []]));
-for (let r = 0; r < ROUNDS; r++) for (const [name, fn] of contenders) samples.get(name)?.push(await round(fn, PER_ROUND));
+for (let r = 0; r < ROUNDS; r++)
+  for (const [name, fn] of contenders) samples.get(name)?.push(await round(fn, PER_ROUND));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const floor = median(samples.get('node:http keep-alive (floor)') as number[]);

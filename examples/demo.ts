@@ -21,7 +21,11 @@ async function walkthrough(label: string, client: Client, customerId: string): P
   const step = (what: string, detail = '') => console.log(`  ${what.padEnd(34)} ${detail}`);
   console.log(`\n${label}`);
 
-  const customer = await client.customers.create({ customerId, email: `${customerId}@example.com`, name: 'Ada Lovelace' });
+  const customer = await client.customers.create({
+    customerId,
+    email: `${customerId}@example.com`,
+    name: 'Ada Lovelace',
+  });
   step('customer created', `${customer.customerId} (server id ${customer.id})`);
 
   const session = await client.checkout.createSession({
@@ -41,7 +45,10 @@ async function walkthrough(label: string, client: Client, customerId: string): P
   step('api-calls access?', String(await access()));
   const { entitlements } = await client.entitlements.getEntitlement({ customerId, featureId: 'api-calls' });
   const limit = entitlements[0]?.usageLimit ?? 0;
-  step('api-calls quota', `${entitlements[0]?.currentUsage} of ${limit} used (hard limit: ${entitlements[0]?.hardLimit})`);
+  step(
+    'api-calls quota',
+    `${entitlements[0]?.currentUsage} of ${limit} used (hard limit: ${entitlements[0]?.hardLimit})`,
+  );
 
   await client.reporting.reportUsage({ value: limit - 1, customerId, featureId: 'api-calls', behaviour: 'SET' });
   await client.reporting.reportUsage({ value: 1, customerId, featureId: 'api-calls', behaviour: 'DELTA' });

@@ -3,9 +3,10 @@
  * index.ts, with a client whose default transport is `node:http` on Node, and a working
  * `ParityDeals.createSyncClient()`.
  */
-import { ParityDeals as BaseClient, type TransportHandle } from './client.js';
-import { fetchTransport } from './core/fetch-transport.js';
-import { nodeTransport } from './core/node-transport.js';
+import { ParityDeals as BaseClient } from './client.js';
+import { fetchTransport } from './internal/fetch-transport.js';
+import type { TransportHandle } from './internal/transport.js';
+import { nodeTransport } from './internal/node-transport.js';
 import { SyncParityDeals } from './sync/client.js';
 import type { SyncClientOptions } from './sync/types.js';
 

@@ -3,7 +3,8 @@
  * included) and sends requests with `fetch`; on Node, Bun and Deno the package's `node` entry
  * (index.node.ts) is loaded instead.
  */
-export { ParityDeals, DEFAULT_BASE_URL, DEFAULT_EDGE_API_URL, type ClientOptions } from './client.js';
+export { ParityDeals } from './client.js';
+export { DEFAULT_BASE_URL, DEFAULT_EDGE_API_URL, type ClientOptions } from './options.js';
 export {
   ParityDealsError,
   APIError,
@@ -20,9 +21,9 @@ export {
 } from './core/errors.js';
 export { APIPromise, type ResponseInfo, type WithResponse } from './core/api-promise.js';
 export { Page, PagePromise, type PageBody } from './core/page.js';
-export type { RequestOptions } from './core/request-spec.js';
+export type { RequestOptions } from './core/request-options.js';
 export type { Logger, LogLevel } from './core/logger.js';
-export { ChargePeriod, UsageBehaviour, CancellationType, FeatureType } from './resources/enums.js';
+export { ChargePeriod, UsageBehaviour, CancellationType, FeatureType } from './core/enums.js';
 export type {
   CreateCustomerParams,
   UpdateCustomerParams,
@@ -30,10 +31,19 @@ export type {
   ListCustomersParams,
   CustomerResponse,
 } from './resources/customers.js';
-export type { CreateCheckoutSessionParams, CreateCheckoutSessionResponse, FeatureQuantity } from './resources/checkout.js';
+export type {
+  CreateCheckoutSessionParams,
+  CreateCheckoutSessionResponse,
+  FeatureQuantity,
+} from './resources/checkout.js';
 export type { HasAccessParams, GetEntitlementParams, GetAllEntitlementsParams } from './resources/entitlements.js';
 export type { EntitlementDetail, MergedEntitlement, CheckEntitlementsResponse } from './entitlements/access.js';
-export type { ReportUsageParams, ReportUsageResponse, ReportEventParams, ReportEventResponse } from './resources/reporting.js';
+export type {
+  ReportUsageParams,
+  ReportUsageResponse,
+  ReportEventParams,
+  ReportEventResponse,
+} from './resources/reporting.js';
 export type {
   UpdateSubscriptionParams,
   UpdateSubscriptionResponse,

@@ -9,33 +9,46 @@ const h = useEmulator();
 
 function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(vars)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
+  for (const [k, v] of Object.entries(vars))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   try {
     return fn();
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 }
 
 describe('client options', () => {
   it('refuses to start without a token, naming the option and the variable', () => {
     withEnv({ PARITYDEALS_ACCESS_TOKEN: undefined }, () => {
-      assert.throws(() => new ParityDeals(), (e: unknown) => e instanceof ParityDealsError && /accessToken/.test(e.message) && /PARITYDEALS_ACCESS_TOKEN/.test(e.message));
+      assert.throws(
+        () => new ParityDeals(),
+        (e: unknown) =>
+          e instanceof ParityDealsError && /accessToken/.test(e.message) && /PARITYDEALS_ACCESS_TOKEN/.test(e.message),
+      );
       assert.throws(() => ParityDeals.createAsyncClient({ accessToken: ' ' }), ParityDealsError);
     });
   });
 
   it('reads the token and both base URLs from the environment', async () => {
     const client = withEnv(
-      { PARITYDEALS_ACCESS_TOKEN: h.emu.apiKey, PARITYDEALS_BASE_URL: h.emu.url, PARITYDEALS_EDGE_API_URL: h.emu.edgeUrl },
+      {
+        PARITYDEALS_ACCESS_TOKEN: h.emu.apiKey,
+        PARITYDEALS_BASE_URL: h.emu.url,
+        PARITYDEALS_EDGE_API_URL: h.emu.edgeUrl,
+      },
       () => ParityDeals.createAsyncClient(),
     );
     h.emu.seed({ subscriptions: [{ customerId: 'env', planIdentifier: 'free' }] });
     assert.equal((await client.customers.retrieve({ customerId: 'env' })).customerId, 'env');
     assert.equal(await client.entitlements.hasAccess({ customerId: 'env', featureId: 'api-calls' }), true);
-    assert.deepEqual(h.emu.requests().map((r) => r.host), ['main', 'edge']);
+    assert.deepEqual(
+      h.emu.requests().map((r) => r.host),
+      ['main', 'edge'],
+    );
     client.close();
   });
 
@@ -56,7 +69,10 @@ describe('client options', () => {
 
   it('refuses nonsense options before any request', () => {
     const base = { accessToken: 'k' };
-    assert.throws(() => new ParityDeals({ ...base, baseUrl: 'api.paritydeals.com' }), /baseUrl must be an http\(s\) URL/);
+    assert.throws(
+      () => new ParityDeals({ ...base, baseUrl: 'api.paritydeals.com' }),
+      /baseUrl must be an http\(s\) URL/,
+    );
     assert.throws(() => new ParityDeals({ ...base, timeout: 0 }), /timeout must be a positive number/);
     assert.throws(() => new ParityDeals({ ...base, maxRetries: -1 }), /maxRetries must be a non-negative integer/);
     assert.throws(() => new ParityDeals({ ...base, logLevel: 'loud' as never }), /logLevel must be one of/);
@@ -101,7 +117,11 @@ describe('the fetch transport', () => {
   it('times out and aborts like the node transport', async () => {
     h.emu.setFaults([{ type: 'hang' }]);
     const client = h.clientWith({ fetch: (i, init) => fetch(i, init), maxRetries: 0 });
-    await assert.rejects(client.customers.retrieve({ customerId: 'x' }, { timeout: 100 }), { name: 'APIConnectionTimeoutError' });
-    await assert.rejects(client.customers.retrieve({ customerId: 'x' }, { signal: AbortSignal.timeout(50) }), { name: 'APIUserAbortError' });
+    await assert.rejects(client.customers.retrieve({ customerId: 'x' }, { timeout: 100 }), {
+      name: 'APIConnectionTimeoutError',
+    });
+    await assert.rejects(client.customers.retrieve({ customerId: 'x' }, { signal: AbortSignal.timeout(50) }), {
+      name: 'APIUserAbortError',
+    });
   });
 });

@@ -11,14 +11,18 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /** Runs a snippet in a fresh Node (no tsx), from the package root, and returns its stdout. */
 function node(code: string, args: string[] = []): string {
-  return execFileSync(process.execPath, [...args, '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' }).trim();
+  return execFileSync(process.execPath, [...args, '--input-type=module', '-e', code], {
+    cwd: root,
+    encoding: 'utf8',
+  }).trim();
 }
 
 /** Every file a built ESM entry loads, following relative imports. */
 function graph(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return seen;
   seen.add(file);
-  for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*['"](\.[^'"]+)['"]/g)) graph(join(dirname(file), m[1] as string), seen);
+  for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*['"](\.[^'"]+)['"]/g))
+    graph(join(dirname(file), m[1] as string), seen);
   return seen;
 }
 
@@ -43,10 +47,13 @@ describe('package', () => {
   });
 
   it('gives edge runtimes an entry without Node built-ins', () => {
-    const out = node(`
+    const out = node(
+      `
       const sdk = await import('paritydeals-sdk');
       try { sdk.ParityDeals.createSyncClient({ accessToken: 'k' }); } catch (e) { console.log(e.message.includes('worker threads')); }
-    `, ['--conditions=workerd']);
+    `,
+      ['--conditions=workerd'],
+    );
     assert.equal(out, 'true');
     const files = [...graph(join(root, 'dist/index.js'))];
     assert.ok(files.length > 1);

@@ -45,7 +45,8 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): Parsed {
     if (eq !== -1) value = arg.slice(eq + 1);
     else {
       value = argv[i + 1];
-      if (value === undefined || (value.startsWith('-') && value !== '-')) throw new UsageError(`--${name} needs a value`);
+      if (value === undefined || (value.startsWith('-') && value !== '-'))
+        throw new UsageError(`--${name} needs a value`);
       i++;
     }
     const list = (out.values[name] ??= []);

@@ -1,33 +1,32 @@
-// The `paritydeals` command: picks the subcommand and turns usage errors into exit code 2.
+// The `paritydeals` command: picks the subcommand from the table and turns usage errors into
+// exit code 2.
 
-import { MOCK_USAGE, runMock, type Io } from './mock.js';
 import { UsageError } from './args.js';
+import { COMMANDS } from './commands/index.js';
+import type { Io } from './io.js';
+
+const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
 
 export const USAGE = `Usage: paritydeals <command> [options]
 
 Commands:
-  mock      run a local ParityDeals API emulator (paritydeals mock --help)
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary} (paritydeals ${c.name} --help)`).join('\n')}
 `;
 
 export async function main(argv: readonly string[], io: Io, signals?: NodeJS.EventEmitter): Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    io.out(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
   try {
-    switch (command) {
-      case 'mock':
-        return await runMock(rest, io, signals);
-      case undefined:
-      case '-h':
-      case '--help':
-      case 'help':
-        io.out(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    return await command.run(rest, io, signals);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.err(`paritydeals: ${err.message}\n`);
-    io.err(command === 'mock' ? MOCK_USAGE : USAGE);
+    io.err(command ? command.usage : USAGE);
     return 2;
   }
 }

@@ -50,6 +50,7 @@ export class APIPromise<T> extends Promise<T> {
     return (this.#data ??= this.#raw.then((r) => r.data));
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: an APIPromise is a Promise; awaiting it yields the data
   override then<R1 = T, R2 = never>(
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,

@@ -32,12 +32,19 @@ export class ParityDealsError extends Error {
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    Object.defineProperty(this, 'name', { value: new.target.name, enumerable: false, writable: true, configurable: true });
+    Object.defineProperty(this, 'name', {
+      value: new.target.name,
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false;
     const kinds = (value as Branded)[BRAND];
+    // `this` is the class `instanceof` was asked about (a subclass too), so its own kind is checked.
+    // biome-ignore lint/complexity/noThisInStatic: the receiver is the subclass being tested
     return Array.isArray(kinds) ? kinds.includes(this.kind) : false;
   }
 

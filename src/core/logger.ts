@@ -1,8 +1,8 @@
-/** Each level's rank, quietest first: a line is logged when its level ranks at most the logger's. */
-const RANK = { off: 0, error: 1, warn: 2, info: 3, debug: 4 } as const;
-
 /** Log levels, quietest first. `off` silences the SDK entirely. */
-export type LogLevel = keyof typeof RANK;
+export const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'] as const;
+
+/** A log level: `off`, `error`, `warn`, `info` (a line per request) or `debug` (bodies too). */
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
  * Where the SDK's log lines go. Any object with these four methods works (`console`, pino,
@@ -16,44 +16,5 @@ export interface Logger {
 }
 
 export function isLogLevel(value: unknown): value is LogLevel {
-  return typeof value === 'string' && value in RANK;
-}
-
-/**
- * The SDK's own view of a logger: level checks are a number comparison, so the request path
- * pays nothing for log lines that would be dropped.
- */
-export class LevelLogger {
-  private readonly rank: number;
-  constructor(
-    private readonly sink: Logger,
-    /** The level lines are filtered at. */
-    readonly level: LogLevel,
-  ) {
-    this.rank = RANK[level];
-  }
-  enabled(level: Exclude<LogLevel, 'off'>): boolean {
-    return this.rank >= RANK[level];
-  }
-  error(message: string, details?: Record<string, unknown>): void {
-    if (this.rank >= 1) this.sink.error(`[paritydeals] ${message}`, details);
-  }
-  warn(message: string, details?: Record<string, unknown>): void {
-    if (this.rank >= 2) this.sink.warn(`[paritydeals] ${message}`, details);
-  }
-  info(message: string, details?: Record<string, unknown>): void {
-    if (this.rank >= 3) this.sink.info(`[paritydeals] ${message}`, details);
-  }
-  debug(message: string, details?: Record<string, unknown>): void {
-    if (this.rank >= 4) this.sink.debug(`[paritydeals] ${message}`, details);
-  }
-}
-
-/** Header names whose values never reach a log line. */
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'proxy-authorization']);
-
-export function redactHeaders(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) out[k] = SECRET_HEADERS.has(k.toLowerCase()) ? '[redacted]' : v;
-  return out;
+  return typeof value === 'string' && (LOG_LEVELS as readonly string[]).includes(value);
 }

@@ -1,4 +1,4 @@
-import type { FeatureType } from '../resources/enums.js';
+import type { FeatureType } from '../core/enums.js';
 
 /** One entitlement as the API sends it. */
 export interface EntitlementDetail {
@@ -7,11 +7,11 @@ export interface EntitlementDetail {
   /** The server's verdict for this one entry. */
   hasAccess: boolean;
   /** When the meter resets, `YYYY-MM-DD HH:MM:SS` (UTC), or null. */
-  resetAt?: string | null;
-  hardLimit?: boolean | null;
-  usageLimit?: number | null;
-  currentUsage?: number | null;
-  remaining?: number | null;
+  resetAt?: string | null | undefined;
+  hardLimit?: boolean | null | undefined;
+  usageLimit?: number | null | undefined;
+  currentUsage?: number | null | undefined;
+  remaining?: number | null | undefined;
   [field: string]: unknown;
 }
 

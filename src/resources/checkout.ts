@@ -1,8 +1,9 @@
 import type { APIPromise } from '../core/api-promise.js';
-import type { Pipeline } from '../core/pipeline.js';
-import type { RequestOptions, RequestSpec } from '../core/request-spec.js';
-import { CHARGE_PERIODS, type ChargePeriod } from './enums.js';
-import { Check } from './validate.js';
+import type { Pipeline } from '../internal/pipeline.js';
+import type { RequestOptions } from '../core/request-options.js';
+import type { RequestSpec } from '../internal/request-spec.js';
+import { CHARGE_PERIODS, type ChargePeriod } from '../core/enums.js';
+import { Check } from '../internal/validate.js';
 
 /** A feature and the quantity bought of it, e.g. `{ identifier: 'seats', quantity: 5 }`. */
 export interface FeatureQuantity {
@@ -18,14 +19,14 @@ export interface CreateCheckoutSessionParams {
   /** Where the customer lands after paying. */
   successUrl: string;
   /** The offering (UUID); when given, `pricingTableId` and `ruleId` are ignored. */
-  offeringId?: string;
-  pricingTableId?: string;
-  ruleId?: string;
+  offeringId?: string | undefined;
+  pricingTableId?: string | undefined;
+  ruleId?: string | undefined;
   /** Recommended: without it, checkout creates a new customer. */
-  customerId?: string;
-  features?: FeatureQuantity[];
+  customerId?: string | undefined;
+  features?: FeatureQuantity[] | undefined;
   /** The customer's IP address, for location-based pricing. */
-  ipAddress?: string;
+  ipAddress?: string | undefined;
 }
 
 export interface CreateCheckoutSessionResponse {
@@ -43,11 +44,24 @@ export const checkoutRequests = {
       charge_period: c.oneOf('chargePeriod', CHARGE_PERIODS),
       success_url: c.string('successUrl'),
     };
-    c.copyOptionalStrings(body, { offeringId: 'offering_id', pricingTableId: 'pricing_table_id', ruleId: 'rule_id', customerId: 'customer_id', ipAddress: 'ip_address' });
+    c.copyOptionalStrings(body, {
+      offeringId: 'offering_id',
+      pricingTableId: 'pricing_table_id',
+      ruleId: 'rule_id',
+      customerId: 'customer_id',
+      ipAddress: 'ip_address',
+    });
     const features = c.optionalFeatures('features');
     if (features !== undefined) body.features = features;
     // An unused extra session charges nobody, so a retry after a lost answer is harmless.
-    return { operation: 'checkout.createSession', method: 'POST', host: 'main', path: '/checkout/', body, repeatable: true };
+    return {
+      operation: 'checkout.createSession',
+      method: 'POST',
+      host: 'main',
+      path: '/checkout/',
+      body,
+      repeatable: true,
+    };
   },
 };
 
@@ -64,7 +78,10 @@ export class Checkout {
    *   customerId: 'cust_789', successUrl: 'https://example.com/welcome',
    * });
    */
-  createSession(params: CreateCheckoutSessionParams, options?: RequestOptions): APIPromise<CreateCheckoutSessionResponse> {
+  createSession(
+    params: CreateCheckoutSessionParams,
+    options?: RequestOptions,
+  ): APIPromise<CreateCheckoutSessionResponse> {
     return this.pipeline.send(() => checkoutRequests.createSession(params), options);
   }
 }

@@ -1,26 +1,27 @@
 import type { APIPromise } from '../core/api-promise.js';
 import type { PageBody, PagePromise } from '../core/page.js';
-import type { Pipeline } from '../core/pipeline.js';
-import type { RequestOptions, RequestSpec } from '../core/request-spec.js';
-import { segment } from './path.js';
-import { Check } from './validate.js';
+import type { Pipeline } from '../internal/pipeline.js';
+import type { RequestOptions } from '../core/request-options.js';
+import type { RequestSpec } from '../internal/request-spec.js';
+import { segment } from '../internal/path.js';
+import { Check } from '../internal/validate.js';
 
 export interface CreateCustomerParams {
   /** Your own unique id for the customer; every later call refers to it. */
   customerId: string;
   /** Must be a well-formed email address. */
-  email?: string;
-  name?: string;
+  email?: string | undefined;
+  name?: string | undefined;
   /** Your key-value pairs, stored as given (keys are never re-cased). */
-  metadata?: Record<string, string>;
+  metadata?: Record<string, string> | undefined;
 }
 
 /** `customerId` names the customer; give at least one of the others. Only what is given changes. */
 export interface UpdateCustomerParams {
   customerId: string;
-  email?: string;
-  name?: string;
-  metadata?: Record<string, string>;
+  email?: string | undefined;
+  name?: string | undefined;
+  metadata?: Record<string, string> | undefined;
 }
 
 export interface RetrieveCustomerParams {
@@ -29,9 +30,9 @@ export interface RetrieveCustomerParams {
 
 export interface ListCustomersParams {
   /** Page number, from 1. Default: the first page. */
-  page?: number;
+  page?: number | undefined;
   /** Items per page. Default: the server's (10). */
-  pageSize?: number;
+  pageSize?: number | undefined;
 }
 
 export interface CustomerResponse {
@@ -72,7 +73,8 @@ export const customerRequests = {
     const c = Check.of('customers.update', params);
     const customerId = c.string('customerId');
     const body = fields(c);
-    if (Object.keys(body).length === 0) c.fail('email, name or metadata', 'given: an update needs something to change', undefined);
+    if (Object.keys(body).length === 0)
+      c.fail('email, name or metadata', 'given: an update needs something to change', undefined);
     return {
       operation: 'customers.update',
       method: 'PATCH',

@@ -1,8 +1,14 @@
 import type { APIPromise } from '../core/api-promise.js';
-import type { Pipeline } from '../core/pipeline.js';
-import type { RequestOptions, RequestSpec } from '../core/request-spec.js';
-import { type CheckEntitlementsResponse, type EntitlementDetail, hasAccess, mergeEntitlements } from '../entitlements/access.js';
-import { Check } from './validate.js';
+import type { Pipeline } from '../internal/pipeline.js';
+import type { RequestOptions } from '../core/request-options.js';
+import type { RequestSpec } from '../internal/request-spec.js';
+import {
+  type CheckEntitlementsResponse,
+  type EntitlementDetail,
+  hasAccess,
+  mergeEntitlements,
+} from '../entitlements/access.js';
+import { Check } from '../internal/validate.js';
 
 export interface HasAccessParams {
   customerId: string;
@@ -14,8 +20,8 @@ export interface GetAllEntitlementsParams {
 }
 
 interface RawEntitlements {
-  customerId?: string;
-  entitlements?: EntitlementDetail[];
+  customerId?: string | undefined;
+  entitlements?: EntitlementDetail[] | undefined;
 }
 
 function merged(customerId: string) {
@@ -100,7 +106,10 @@ export class Entitlements {
    * @example
    * const { entitlements } = await client.entitlements.getAllEntitlements({ customerId: 'cust_123' });
    */
-  getAllEntitlements(params: GetAllEntitlementsParams, options?: RequestOptions): APIPromise<CheckEntitlementsResponse> {
+  getAllEntitlements(
+    params: GetAllEntitlementsParams,
+    options?: RequestOptions,
+  ): APIPromise<CheckEntitlementsResponse> {
     return this.pipeline.send(() => entitlementRequests.getAllEntitlements(params), options);
   }
 }

@@ -1,8 +1,9 @@
 import type { APIPromise } from '../core/api-promise.js';
-import type { Pipeline } from '../core/pipeline.js';
-import type { RequestOptions, RequestSpec } from '../core/request-spec.js';
-import { USAGE_BEHAVIOURS, type UsageBehaviour } from './enums.js';
-import { Check } from './validate.js';
+import type { Pipeline } from '../internal/pipeline.js';
+import type { RequestOptions } from '../core/request-options.js';
+import type { RequestSpec } from '../internal/request-spec.js';
+import { USAGE_BEHAVIOURS, type UsageBehaviour } from '../core/enums.js';
+import { Check } from '../internal/validate.js';
 
 export interface ReportUsageParams {
   /** An integer: the new usage for `SET` (not negative), the change for `DELTA`. */
@@ -11,7 +12,7 @@ export interface ReportUsageParams {
   featureId: string;
   behaviour: UsageBehaviour;
   /** The resource the usage belongs to, when you meter per resource. */
-  resourceId?: string;
+  resourceId?: string | undefined;
 }
 
 export interface ReportUsageResponse {
@@ -35,12 +36,12 @@ export interface ReportEventParams {
    * Makes the event count once however often it is sent. Default: a new UUID, made once per
    * call, so the SDK's own retries reuse it. Pass your own to dedupe across processes.
    */
-  idempotencyKey?: string;
+  idempotencyKey?: string | undefined;
   /** When it happened. Default: now. A Date, or a UTC string `YYYY-MM-DD HH:MM:SS[.ffffff]`. */
-  timestamp?: Date | string;
-  resourceId?: string;
+  timestamp?: Date | string | undefined;
+  resourceId?: string | undefined;
   /** Your event fields, sent as given (keys are never re-cased). */
-  properties?: Record<string, unknown>;
+  properties?: Record<string, unknown> | undefined;
 }
 
 export interface ReportEventResponse {
@@ -48,8 +49,8 @@ export interface ReportEventResponse {
   eventName: string;
   idempotencyKey: string;
   timestamp: string;
-  resourceId?: string | null;
-  properties?: Record<string, unknown> | null;
+  resourceId?: string | null | undefined;
+  properties?: Record<string, unknown> | null | undefined;
   [field: string]: unknown;
 }
 
@@ -90,7 +91,14 @@ export const reportingRequests = {
     const properties = c.optionalObject('properties');
     if (properties !== undefined) body.properties = properties;
     // The idempotency key is made once, above, so every attempt carries the same one.
-    return { operation: 'reporting.reportEvent', method: 'POST', host: 'main', path: '/report/event/', body, repeatable: true };
+    return {
+      operation: 'reporting.reportEvent',
+      method: 'POST',
+      host: 'main',
+      path: '/report/event/',
+      body,
+      repeatable: true,
+    };
   },
 };
 

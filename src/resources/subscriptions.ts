@@ -1,23 +1,24 @@
 import type { APIPromise } from '../core/api-promise.js';
 import type { PageBody, PagePromise } from '../core/page.js';
-import type { Pipeline } from '../core/pipeline.js';
-import type { RequestOptions, RequestSpec } from '../core/request-spec.js';
+import type { Pipeline } from '../internal/pipeline.js';
+import type { RequestOptions } from '../core/request-options.js';
+import type { RequestSpec } from '../internal/request-spec.js';
 import type { FeatureQuantity } from './checkout.js';
-import { CANCELLATION_TYPES, CHARGE_PERIODS, type CancellationType, type ChargePeriod } from './enums.js';
-import { segment } from './path.js';
-import { Check } from './validate.js';
+import { CANCELLATION_TYPES, CHARGE_PERIODS, type CancellationType, type ChargePeriod } from '../core/enums.js';
+import { segment } from '../internal/path.js';
+import { Check } from '../internal/validate.js';
 
 export interface UpdateSubscriptionParams {
   subscriptionId: string;
   /** The new plan. */
   planIdentifier: string;
   chargePeriod: ChargePeriod;
-  offeringId?: string;
-  pricingTableId?: string;
-  ruleId?: string;
+  offeringId?: string | undefined;
+  pricingTableId?: string | undefined;
+  ruleId?: string | undefined;
   /** The customer's IP address, for location-based pricing. */
-  ipAddress?: string;
-  features?: FeatureQuantity[];
+  ipAddress?: string | undefined;
+  features?: FeatureQuantity[] | undefined;
 }
 
 export interface UpdateSubscriptionResponse {
@@ -29,7 +30,7 @@ export interface CancelSubscriptionParams {
   subscriptionId: string;
   cancellationType: CancellationType;
   /** `YYYY-MM-DD`; required exactly when `cancellationType` is `SPECIFIC_DATE`. */
-  cancellationDate?: string;
+  cancellationDate?: string | undefined;
 }
 
 export interface CancelSubscriptionResponse {
@@ -39,21 +40,21 @@ export interface CancelSubscriptionResponse {
 
 export interface ListSubscriptionsParams {
   /** Only this customer's subscriptions. Default: all. */
-  customerId?: string;
+  customerId?: string | undefined;
   /** Page number, from 1. */
-  page?: number;
+  page?: number | undefined;
   /** Items per page. Default: the server's (10). */
-  pageSize?: number;
+  pageSize?: number | undefined;
 }
 
 /** A subscription as the list endpoint returns it; fields beyond these are kept as sent. */
 export interface SubscriptionResponse {
-  subscriptionId?: string;
-  id?: string;
-  customerId?: string;
-  planIdentifier?: string;
-  chargePeriod?: ChargePeriod;
-  status?: string;
+  subscriptionId?: string | undefined;
+  id?: string | undefined;
+  customerId?: string | undefined;
+  planIdentifier?: string | undefined;
+  chargePeriod?: ChargePeriod | undefined;
+  status?: string | undefined;
   [field: string]: unknown;
 }
 
@@ -66,7 +67,12 @@ export const subscriptionRequests = {
       plan_identifier: c.string('planIdentifier'),
       charge_period: c.oneOf('chargePeriod', CHARGE_PERIODS),
     };
-    c.copyOptionalStrings(body, { offeringId: 'offering_id', pricingTableId: 'pricing_table_id', ruleId: 'rule_id', ipAddress: 'ip_address' });
+    c.copyOptionalStrings(body, {
+      offeringId: 'offering_id',
+      pricingTableId: 'pricing_table_id',
+      ruleId: 'rule_id',
+      ipAddress: 'ip_address',
+    });
     const features = c.optionalFeatures('features');
     if (features !== undefined) body.features = features;
     return {
@@ -87,7 +93,11 @@ export const subscriptionRequests = {
     const body: Record<string, unknown> = { cancellation_type: cancellationType };
     if (cancellationType === 'SPECIFIC_DATE') body.cancellation_date = c.date('cancellationDate');
     else if (c.has('cancellationDate')) {
-      c.fail('cancellationDate', `absent unless cancellationType is "SPECIFIC_DATE" (it is "${cancellationType}")`, params.cancellationDate);
+      c.fail(
+        'cancellationDate',
+        `absent unless cancellationType is "SPECIFIC_DATE" (it is "${cancellationType}")`,
+        params.cancellationDate,
+      );
     }
     return {
       operation: 'subscriptions.cancel',

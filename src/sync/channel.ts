@@ -109,7 +109,12 @@ export class WorkerChannel {
     const id = this.#nextId++;
     Atomics.store(shared, SLOT_STATE, STATE_PENDING);
     port.postMessage({ ...message, id } satisfies Call);
-    const waited = Atomics.wait(shared, SLOT_STATE, STATE_PENDING, Number.isFinite(watchdogMs) ? watchdogMs : undefined);
+    const waited = Atomics.wait(
+      shared,
+      SLOT_STATE,
+      STATE_PENDING,
+      Number.isFinite(watchdogMs) ? watchdogMs : undefined,
+    );
     if (waited === 'timed-out') this.#fail(`gave no answer within ${Math.round(watchdogMs)} ms`);
     if (Atomics.load(shared, SLOT_STATE) === STATE_DEAD) this.#fail('stopped unexpectedly');
     // postMessage queues the reply before the worker notifies, so it is there; skip any stale
@@ -125,7 +130,9 @@ export class WorkerChannel {
   #fail(what: string): never {
     this.close();
     const seen = this.#lastError ? ` (${this.#lastError.message})` : '';
-    throw new ParityDealsError(`The synchronous client's worker thread ${what}${seen}; the next call starts a new one.`);
+    throw new ParityDealsError(
+      `The synchronous client's worker thread ${what}${seen}; the next call starts a new one.`,
+    );
   }
 
   /** Ends the worker and its keep-alive sockets. Safe to call twice. */

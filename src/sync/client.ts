@@ -17,12 +17,14 @@
  * error rebuilding of protocol.ts. What it would save us is loading a `.ts` worker under tsx,
  * which worker-file.ts does in a few lines.
  */
-import { type ClientOptions, type ParityDeals, resolveOptions } from '../client.js';
+import { type ClientOptions, resolveOptions } from '../options.js';
+import type { ApiModules } from '../resources/index.js';
 import type { WithResponse } from '../core/api-promise.js';
 import { ParityDealsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { PageBody, PagePromise } from '../core/page.js';
-import type { RequestOptions, RequestSpec } from '../core/request-spec.js';
+import type { RequestOptions } from '../core/request-options.js';
+import type { RequestSpec } from '../internal/request-spec.js';
 import { checkoutRequests } from '../resources/checkout.js';
 import { customerRequests } from '../resources/customers.js';
 import { entitlementRequests } from '../resources/entitlements.js';
@@ -52,7 +54,7 @@ type Builder = (params: never) => RequestSpec<unknown>;
  * The request builders of each module, one per async method: the type requires exactly the
  * async client's method names, so a method added there fails to compile here until it is added.
  */
-const REQUESTS: { [K in ModuleName]: Record<keyof ParityDeals[K], Builder> } = {
+const REQUESTS: { [K in ModuleName]: Record<keyof ApiModules[K], Builder> } = {
   customers: customerRequests,
   checkout: checkoutRequests,
   entitlements: entitlementRequests,
@@ -62,7 +64,7 @@ const REQUESTS: { [K in ModuleName]: Record<keyof ParityDeals[K], Builder> } = {
 
 /** The methods whose async form returns a `PagePromise`: the type demands exactly those. */
 type PageMethods<M> = { [K in keyof M]: M[K] extends (...args: never[]) => PagePromise<unknown> ? K : never }[keyof M];
-const PAGED: { [K in ModuleName]: Record<PageMethods<ParityDeals[K]>, true> } = {
+const PAGED: { [K in ModuleName]: Record<PageMethods<ApiModules[K]>, true> } = {
   customers: { list: true },
   checkout: {},
   entitlements: {},
@@ -156,8 +158,10 @@ export class SyncParityDeals {
       const module: Record<string, unknown> = {};
       for (const [method, build] of Object.entries(REQUESTS[name] as Record<string, Builder>)) {
         module[method] = paged[method]
-          ? (params: never, options?: RequestOptions) => pick(this.#page(this.#build(build, params) as RequestSpec<PageBody<unknown>>, options), withResponse)
-          : (params: never, options?: RequestOptions) => pick(this.#send(this.#build(build, params), options), withResponse);
+          ? (params: never, options?: RequestOptions) =>
+              pick(this.#page(this.#build(build, params) as RequestSpec<PageBody<unknown>>, options), withResponse)
+          : (params: never, options?: RequestOptions) =>
+              pick(this.#send(this.#build(build, params), options), withResponse);
       }
       out[name] = Object.freeze(module);
     }
@@ -166,7 +170,9 @@ export class SyncParityDeals {
 
   #build(build: Builder, params: never): RequestSpec<unknown> {
     if (this.#closed) {
-      throw new ParityDealsError('This synchronous client was closed; create another with ParityDeals.createSyncClient().');
+      throw new ParityDealsError(
+        'This synchronous client was closed; create another with ParityDeals.createSyncClient().',
+      );
     }
     return build(params);
   }

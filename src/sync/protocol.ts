@@ -6,7 +6,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ResponseInfo } from '../core/api-promise.js';
-import { CAUSE_FIELDS } from '../core/classify.js';
+import { CAUSE_FIELDS } from '../internal/classify.js';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -23,8 +23,9 @@ import {
   ValidationError,
 } from '../core/errors.js';
 import type { LogLevel } from '../core/logger.js';
-import type { PipelineConfig } from '../core/pipeline.js';
-import type { RequestOptions, RequestSpec } from '../core/request-spec.js';
+import type { PipelineConfig } from '../internal/pipeline.js';
+import type { RequestOptions } from '../core/request-options.js';
+import type { RequestSpec } from '../internal/request-spec.js';
 
 /** Slots of the shared Int32Array the caller sleeps on. */
 export const SLOT_STATE = 0;
@@ -98,7 +99,8 @@ export function toWire(error: unknown): WireError {
   if (!(error instanceof Error)) {
     return { kind: 'Error', name: 'Error', message: String(error), fields: {}, cause: undefined };
   }
-  const kind = error instanceof ParityDealsError ? (error.constructor as { kind?: string }).kind ?? 'ParityDealsError' : 'Error';
+  const kind =
+    error instanceof ParityDealsError ? ((error.constructor as { kind?: string }).kind ?? 'ParityDealsError') : 'Error';
   const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(error)) if (key !== 'cause') fields[key] = value;
   return { kind, name: error.name, message: error.message, fields, cause: causeToWire(error.cause, 0) };

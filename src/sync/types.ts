@@ -3,10 +3,11 @@
  * a method `(params, options?) => APIPromise<R>` becomes `(params, options?) => R`, a list
  * method's `PagePromise<T>` becomes `SyncPage<T>`, and `options` loses `signal`.
  */
-import type { ClientOptions, ParityDeals } from '../client.js';
+import type { ClientOptions } from '../options.js';
+import type { ApiModules, ModuleName } from '../resources/index.js';
 import type { APIPromise, WithResponse } from '../core/api-promise.js';
 import type { PagePromise } from '../core/page.js';
-import type { RequestOptions } from '../core/request-spec.js';
+import type { RequestOptions } from '../core/request-options.js';
 import type { SyncPage } from './page.js';
 
 /**
@@ -49,14 +50,13 @@ export type SyncMethodWithResponse<F> = F extends (...args: infer A) => PageProm
 export type SyncModule<M> = { readonly [K in keyof M]: SyncMethod<M[K]> };
 export type SyncModuleWithResponse<M> = { readonly [K in keyof M]: SyncMethodWithResponse<M[K]> };
 
-/** The five API modules, named as on both clients. */
-export type ModuleName = 'customers' | 'checkout' | 'entitlements' | 'reporting' | 'subscriptions';
+export type { ModuleName };
 
-export type SyncCustomers = SyncModule<ParityDeals['customers']>;
-export type SyncCheckout = SyncModule<ParityDeals['checkout']>;
-export type SyncEntitlements = SyncModule<ParityDeals['entitlements']>;
-export type SyncReporting = SyncModule<ParityDeals['reporting']>;
-export type SyncSubscriptions = SyncModule<ParityDeals['subscriptions']>;
+export type SyncCustomers = SyncModule<ApiModules['customers']>;
+export type SyncCheckout = SyncModule<ApiModules['checkout']>;
+export type SyncEntitlements = SyncModule<ApiModules['entitlements']>;
+export type SyncReporting = SyncModule<ApiModules['reporting']>;
+export type SyncSubscriptions = SyncModule<ApiModules['subscriptions']>;
 
 /** `client.withResponse`: every module, every method returning `{ data, response }`. */
-export type SyncModulesWithResponse = { readonly [K in ModuleName]: SyncModuleWithResponse<ParityDeals[K]> };
+export type SyncModulesWithResponse = { readonly [K in ModuleName]: SyncModuleWithResponse<ApiModules[K]> };

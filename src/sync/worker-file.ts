@@ -64,7 +64,10 @@ function tsxApiUrl(): string {
     if (typeof import.meta.resolve !== 'function') throw new TypeError('import.meta.resolve is not available');
     return import.meta.resolve('tsx/esm/api');
   } catch (error) {
-    throw new ParityDealsError('The synchronous client runs from TypeScript sources here, and needs tsx to load its worker: install tsx.', { cause: error });
+    throw new ParityDealsError(
+      'The synchronous client runs from TypeScript sources here, and needs tsx to load its worker: install tsx.',
+      { cause: error },
+    );
   }
 }
 

@@ -4,10 +4,11 @@
  * reply it flips the shared state word and wakes the caller with `Atomics.notify`.
  */
 import { workerData } from 'node:worker_threads';
-import { fetchTransport } from '../core/fetch-transport.js';
-import { LevelLogger, type Logger } from '../core/logger.js';
-import { nodeTransport } from '../core/node-transport.js';
-import { Pipeline } from '../core/pipeline.js';
+import { fetchTransport } from '../internal/fetch-transport.js';
+import type { Logger } from '../core/logger.js';
+import { LevelLogger } from '../internal/logger.js';
+import { nodeTransport } from '../internal/node-transport.js';
+import { Pipeline } from '../internal/pipeline.js';
 import {
   BOOT_READY,
   type Call,

@@ -19,7 +19,8 @@ import type { Fault } from './faults.js';
 import type { ApiResponse } from './router.js';
 import type { Emulator } from './types.js';
 import type { SeedState } from './records.js';
-import { ApiError, isPlainObject } from './validate.js';
+import { ErrorAnswer } from './error-answer.js';
+import { isPlainObject } from './fields.js';
 
 export interface AdminTarget extends Omit<Emulator, 'completeCheckout'> {
   faultList(): Fault[];
@@ -30,7 +31,7 @@ export function handleAdmin(emu: AdminTarget, method: string, path: string, rawB
   try {
     return route(emu, method, path.replace(/\/+$/, ''), rawBody);
   } catch (err) {
-    if (err instanceof ApiError) return { status: err.status, body: err.body };
+    if (err instanceof ErrorAnswer) return { status: err.status, body: err.body };
     return { status: 400, body: { detail: err instanceof Error ? err.message : String(err) } };
   }
 }
@@ -41,12 +42,17 @@ function route(emu: AdminTarget, method: string, path: string, rawBody: string):
     try {
       return JSON.parse(rawBody) as unknown;
     } catch (err) {
-      throw new ApiError(400, { detail: `JSON parse error - ${(err as Error).message}` });
+      throw new ErrorAnswer(400, { detail: `JSON parse error - ${(err as Error).message}` });
     }
   };
   const methods = (table: Record<string, () => ApiResponse>): ApiResponse => {
     const fn = table[method];
-    if (!fn) return { status: 405, body: { detail: `Method "${method}" not allowed.` }, headers: { allow: Object.keys(table).join(', ') } };
+    if (!fn)
+      return {
+        status: 405,
+        body: { detail: `Method "${method}" not allowed.` },
+        headers: { allow: Object.keys(table).join(', ') },
+      };
     return fn();
   };
   const ok = (b: unknown): ApiResponse => ({ status: 200, body: b });
@@ -58,20 +64,31 @@ function route(emu: AdminTarget, method: string, path: string, rawBody: string):
   }
   switch (path) {
     case '/health':
-      return methods({ GET: () => ok({ ok: true, url: emu.url, edgeUrl: emu.edgeUrl, apiKey: emu.apiKey, port: emu.port }) });
+      return methods({
+        GET: () => ok({ ok: true, url: emu.url, edgeUrl: emu.edgeUrl, apiKey: emu.apiKey, port: emu.port }),
+      });
     case '/requests':
-      return methods({ GET: () => ok(emu.requests()), DELETE: () => (emu.clearRequests(), none) });
+      return methods({
+        GET: () => ok(emu.requests()),
+        DELETE: () => {
+          emu.clearRequests();
+          return none;
+        },
+      });
     case '/faults':
       return methods({
         GET: () => ok({ faults: emu.faultList() }),
         PUT: () => {
           const b = body();
           const faults = isPlainObject(b) ? b.faults : undefined;
-          if (!Array.isArray(faults)) throw new ApiError(400, { faults: ['Expected a list of faults.'] });
+          if (!Array.isArray(faults)) throw new ErrorAnswer(400, { faults: ['Expected a list of faults.'] });
           emu.setFaults(faults as Fault[]);
           return ok({ faults: emu.faultList() });
         },
-        DELETE: () => (emu.clearFaults(), none),
+        DELETE: () => {
+          emu.clearFaults();
+          return none;
+        },
       });
     case '/clock':
       return methods({
@@ -79,20 +96,26 @@ function route(emu: AdminTarget, method: string, path: string, rawBody: string):
         POST: () => {
           const b = body();
           const ms = isPlainObject(b) ? b.advanceMs : undefined;
-          if (typeof ms !== 'number') throw new ApiError(400, { advanceMs: ['A number of milliseconds >= 0 is required.'] });
+          if (typeof ms !== 'number')
+            throw new ErrorAnswer(400, { advanceMs: ['A number of milliseconds >= 0 is required.'] });
           emu.advanceClock(ms);
           return ok({ now: emu.now().toISOString() });
         },
       });
     case '/reset':
-      return methods({ POST: () => (emu.reset(), none) });
+      return methods({
+        POST: () => {
+          emu.reset();
+          return none;
+        },
+      });
     case '/state':
       return methods({ GET: () => ok(emu.state()) });
     case '/seed':
       return methods({
         POST: () => {
           const b = body();
-          if (!isPlainObject(b)) throw new ApiError(400, { detail: 'Expected a SeedState object.' });
+          if (!isPlainObject(b)) throw new ErrorAnswer(400, { detail: 'Expected a SeedState object.' });
           return ok(emu.seed(b as SeedState));
         },
       });

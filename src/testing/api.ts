@@ -1,13 +1,15 @@
 // The ParityDeals API routes (below /api/v1) and their handlers: validate like the real
 // server, then change the Store. Answers are camelCase, errors DRF-shaped.
 
+import { entitlementsOf } from './entitlements.js';
 import type { Plan } from './catalog.js';
 import { isValidTimestamp, parseDateOnly, spaceMicros } from './clock.js';
-import { CANCELLATION_TYPES, type CancellationType, type ChargePeriod, USAGE_BEHAVIOURS } from '../resources/enums.js';
+import { CANCELLATION_TYPES, type CancellationType, type ChargePeriod, USAGE_BEHAVIOURS } from '../core/enums.js';
 import type { FeatureQuantity } from './records.js';
 import type { ApiRequest, ApiResponse, Context, Route } from './router.js';
-import type { Store } from './state.js';
-import { ApiError, Fields, REQUIRED, isEmail, isHttpUrl, isPlainObject, notFound } from './validate.js';
+import type { Store } from './store.js';
+import { ErrorAnswer, notFound } from './error-answer.js';
+import { Fields, REQUIRED, isEmail, isHttpUrl, isPlainObject } from './fields.js';
 
 /** The orgId every usage report answers with. */
 export const EMULATOR_ORG_ID = 'org_emulator';
@@ -44,7 +46,8 @@ function customerFields(f: Fields) {
 function createCustomer(store: Store, { body }: Context): ApiResponse {
   const f = new Fields(body);
   const customerId = f.string('customerId', { required: true, max: 255 });
-  if (customerId && store.customers.has(customerId)) f.add('customerId', 'customer with this customer id already exists.');
+  if (customerId && store.customers.has(customerId))
+    f.add('customerId', 'customer with this customer id already exists.');
   const fields = customerFields(f);
   f.done();
   const customer = store.createCustomer({
@@ -87,7 +90,10 @@ function planChoice(store: Store, f: Fields) {
   if (planIdentifier && !plan) f.add('planIdentifier', `Plan with identifier "${planIdentifier}" does not exist.`);
   const chargePeriod = f.chargePeriod();
   if (plan && chargePeriod && !plan.chargePeriods.includes(chargePeriod)) {
-    f.add('chargePeriod', `"${chargePeriod}" is not available for plan "${plan.identifier}"; choose one of: ${plan.chargePeriods.join(', ')}.`);
+    f.add(
+      'chargePeriod',
+      `"${chargePeriod}" is not available for plan "${plan.identifier}"; choose one of: ${plan.chargePeriods.join(', ')}.`,
+    );
   }
   const features = featureQuantities(store, f, plan);
   const extra = {
@@ -113,7 +119,8 @@ function featureQuantities(store: Store, f: Fields, plan: Plan | undefined): Fea
     }
     const { identifier, quantity } = item;
     if (!store.feature(identifier)) f.add('features', `Feature with identifier "${identifier}" does not exist.`);
-    else if (plan && !(identifier in plan.entitlements)) f.add('features', `Feature "${identifier}" is not part of plan "${plan.identifier}".`);
+    else if (plan && !(identifier in plan.entitlements))
+      f.add('features', `Feature "${identifier}" is not part of plan "${plan.identifier}".`);
     else if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity < 0) {
       f.add('features', `Quantity of "${identifier}" must be an integer >= 0.`);
     } else out.push({ identifier, quantity });
@@ -140,17 +147,20 @@ function createCheckout(store: Store, { req, body }: Context): ApiResponse {
   });
   // The page lives on the main host whichever host took the API call.
   const origin = req.origin;
-  return { status: 201, body: { checkoutUrl: `${origin}/checkout/${encodeURIComponent(session.id)}`, checkoutSessionId: session.id } };
+  return {
+    status: 201,
+    body: { checkoutUrl: `${origin}/checkout/${encodeURIComponent(session.id)}`, checkoutSessionId: session.id },
+  };
 }
 
 // ---- entitlements --------------------------------------------------------------------
 
 function entitlements(store: Store, { req }: Context): ApiResponse {
   const customerId = req.query.customer_id;
-  if (!customerId) throw new ApiError(400, { customerId: [REQUIRED] });
+  if (!customerId) throw new ErrorAnswer(400, { customerId: [REQUIRED] });
   findCustomer(store, customerId);
   const featureId = req.query.feature_id || undefined;
-  return { status: 200, body: { customerId, entitlements: store.entitlements(customerId, featureId) } };
+  return { status: 200, body: { customerId, entitlements: entitlementsOf(store, customerId, featureId) } };
 }
 
 // ---- reporting -----------------------------------------------------------------------
@@ -162,12 +172,18 @@ function reportUsage(store: Store, { body }: Context): ApiResponse {
   const featureId = f.string('featureId', { required: true });
   const behaviour = f.choice('behaviour', USAGE_BEHAVIOURS);
   f.string('resourceId', { allowNull: true, allowBlank: true });
-  if (behaviour === 'SET' && value !== undefined && value < 0) f.add('value', 'Ensure this value is greater than or equal to 0.');
-  if (customerId && !store.customers.has(customerId)) f.add('customerId', `Customer with customerId "${customerId}" does not exist.`);
+  if (behaviour === 'SET' && value !== undefined && value < 0)
+    f.add('value', 'Ensure this value is greater than or equal to 0.');
+  if (customerId && !store.customers.has(customerId))
+    f.add('customerId', `Customer with customerId "${customerId}" does not exist.`);
   if (featureId) {
     const feature = store.feature(featureId);
     if (!feature) f.add('featureId', `Feature with identifier "${featureId}" does not exist.`);
-    else if (feature.type !== 'METER') f.add('featureId', `Feature "${featureId}" is a ${feature.type} feature; usage can only be reported for METER features.`);
+    else if (feature.type !== 'METER')
+      f.add(
+        'featureId',
+        `Feature "${featureId}" is a ${feature.type} feature; usage can only be reported for METER features.`,
+      );
   }
   f.done();
   store.reportUsage(customerId as string, featureId as string, behaviour as 'SET' | 'DELTA', value as number);
@@ -224,7 +240,7 @@ function updateSubscription(store: Store, { params, body }: Context): ApiRespons
   const choice = planChoice(store, f);
   f.string('ipAddress', { allowNull: true, allowBlank: true });
   f.done();
-  if (sub.status === 'cancelled') throw new ApiError(400, { detail: 'Cannot update a cancelled subscription.' });
+  if (sub.status === 'cancelled') throw new ErrorAnswer(400, { detail: 'Cannot update a cancelled subscription.' });
   store.changePlan(sub, {
     planIdentifier: choice.planIdentifier as string,
     chargePeriod: choice.chargePeriod as ChargePeriod,
@@ -247,7 +263,8 @@ function cancelSubscription(store: Store, { params, body }: Context): ApiRespons
     if (date) {
       const parsed = parseDateOnly(date);
       const today = Math.floor(store.nowMs() / 86_400_000) * 86_400_000;
-      if (parsed === null) f.add('cancellationDate', 'Date has wrong format. Use one of these formats instead: YYYY-MM-DD.');
+      if (parsed === null)
+        f.add('cancellationDate', 'Date has wrong format. Use one of these formats instead: YYYY-MM-DD.');
       else if (parsed < today) f.add('cancellationDate', 'The cancellation date cannot be in the past.');
       else atMs = parsed;
     }
@@ -258,7 +275,7 @@ function cancelSubscription(store: Store, { params, body }: Context): ApiRespons
     f.add('cancellationType', 'A ONE_TIME subscription has no billing period to end; use IMMEDIATE or SPECIFIC_DATE.');
   }
   f.done();
-  if (sub.status === 'cancelled') throw new ApiError(400, { detail: 'Subscription is already cancelled.' });
+  if (sub.status === 'cancelled') throw new ErrorAnswer(400, { detail: 'Subscription is already cancelled.' });
   return { status: 200, body: { message: store.cancel(sub, type as CancellationType, atMs) } };
 }
 

@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 // The API's enumerations have one definition, the SDK's: the emulator speaks the same API.
-import { CHARGE_PERIODS, type ChargePeriod } from '../resources/enums.js';
+import { CHARGE_PERIODS, type ChargePeriod } from '../core/enums.js';
 
 export type FeatureType = 'BOOLEAN' | 'METER' | 'CUSTOMIZABLE';
 
@@ -139,7 +139,7 @@ const isCount = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && 
 /** Checks a catalog's shape and cross-references; throws an Error naming the first problem.
  *  Returns a deep copy, so later edits to the argument do not reach a running emulator. */
 export function validateCatalog(input: unknown): Catalog {
-  const fail = (where: string, what: string): never => {
+  const fail: (where: string, what: string) => never = (where, what) => {
     throw new Error(`Invalid emulator catalog: ${where}: ${what}`);
   };
   if (!isObject(input)) fail('catalog', 'expected an object {features, plans}');
@@ -149,7 +149,7 @@ export function validateCatalog(input: unknown): Catalog {
   const features = new Map<string, Feature>();
   (raw.features as unknown[]).forEach((f, i) => {
     const at = `features[${i}]`;
-    if (!isObject(f)) return fail(at, 'expected an object');
+    if (!isObject(f)) fail(at, 'expected an object');
     if (typeof f.identifier !== 'string' || !f.identifier) fail(`${at}.identifier`, 'expected a non-empty string');
     const id = f.identifier as string;
     if (features.has(id)) fail(`${at}.identifier`, `duplicate feature "${id}"`);
@@ -160,35 +160,46 @@ export function validateCatalog(input: unknown): Catalog {
     if (f.reset !== undefined && f.reset !== 'MONTHLY' && f.reset !== 'BILLING_PERIOD' && f.reset !== 'NEVER') {
       fail(`${at}.reset`, 'expected MONTHLY, BILLING_PERIOD or NEVER');
     }
-    if (f.quantityBased !== undefined && typeof f.quantityBased !== 'boolean') fail(`${at}.quantityBased`, 'expected a boolean');
+    if (f.quantityBased !== undefined && typeof f.quantityBased !== 'boolean')
+      fail(`${at}.quantityBased`, 'expected a boolean');
     features.set(id, f as unknown as Feature);
   });
   const planIds = new Set<string>();
   (raw.plans as unknown[]).forEach((p, i) => {
     const at = `plans[${i}]`;
-    if (!isObject(p)) return fail(at, 'expected an object');
+    if (!isObject(p)) fail(at, 'expected an object');
     if (typeof p.identifier !== 'string' || !p.identifier) fail(`${at}.identifier`, 'expected a non-empty string');
     if (planIds.has(p.identifier as string)) fail(`${at}.identifier`, `duplicate plan "${String(p.identifier)}"`);
     planIds.add(p.identifier as string);
     if (typeof p.name !== 'string') fail(`${at}.name`, 'expected a string');
-    if (!Array.isArray(p.chargePeriods) || p.chargePeriods.length === 0) fail(`${at}.chargePeriods`, 'expected a non-empty array');
+    if (!Array.isArray(p.chargePeriods) || p.chargePeriods.length === 0)
+      fail(`${at}.chargePeriods`, 'expected a non-empty array');
     for (const cp of p.chargePeriods as unknown[]) {
-      if (!(CHARGE_PERIODS as readonly unknown[]).includes(cp)) fail(`${at}.chargePeriods`, `"${String(cp)}" is not a charge period`);
+      if (!(CHARGE_PERIODS as readonly unknown[]).includes(cp))
+        fail(`${at}.chargePeriods`, `"${String(cp)}" is not a charge period`);
     }
     if (p.prices !== undefined && !isObject(p.prices)) fail(`${at}.prices`, 'expected an object');
     if (p.currency !== undefined && typeof p.currency !== 'string') fail(`${at}.currency`, 'expected a string');
-    if (!isObject(p.entitlements)) return fail(`${at}.entitlements`, 'expected an object keyed by feature identifier');
+    if (!isObject(p.entitlements)) fail(`${at}.entitlements`, 'expected an object keyed by feature identifier');
     for (const [fid, ent] of Object.entries(p.entitlements)) {
       const where = `${at}.entitlements["${fid}"]`;
       const feature = features.get(fid);
-      if (!feature) return fail(where, 'unknown feature');
-      if (feature.type === 'BOOLEAN' && typeof ent !== 'boolean') fail(where, 'expected true or false for a BOOLEAN feature');
+      if (!feature) fail(where, 'unknown feature');
+      if (feature.type === 'BOOLEAN' && typeof ent !== 'boolean')
+        fail(where, 'expected true or false for a BOOLEAN feature');
       if (feature.type === 'METER') {
-        if (!isObject(ent) || !(ent.usageLimit === null || isCount(ent.usageLimit)) || typeof ent.hardLimit !== 'boolean') {
+        if (
+          !isObject(ent) ||
+          !(ent.usageLimit === null || isCount(ent.usageLimit)) ||
+          typeof ent.hardLimit !== 'boolean'
+        ) {
           fail(where, 'expected {usageLimit: integer >= 0 or null, hardLimit: boolean} for a METER feature');
         }
       }
-      if (feature.type === 'CUSTOMIZABLE' && (!isObject(ent) || typeof ent.value !== 'number' || !Number.isFinite(ent.value))) {
+      if (
+        feature.type === 'CUSTOMIZABLE' &&
+        (!isObject(ent) || typeof ent.value !== 'number' || !Number.isFinite(ent.value))
+      ) {
         fail(where, 'expected {value: number} for a CUSTOMIZABLE feature');
       }
     }

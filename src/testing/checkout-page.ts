@@ -5,7 +5,7 @@
 import type { Catalog } from './catalog.js';
 import type { CheckoutSession } from './records.js';
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 const PERIOD_LABEL: Record<string, string> = {
@@ -24,7 +24,7 @@ function layout(title: string, body: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>
   body { font: 16px/1.5 system-ui, sans-serif; background: #f4f5f7; color: #1d2330; margin: 0; }
   main { max-width: 28rem; margin: 4rem auto; background: #fff; border-radius: 12px; padding: 2rem; box-shadow: 0 2px 12px rgba(0,0,0,.08); }
@@ -46,30 +46,33 @@ export function renderCheckoutPage(session: CheckoutSession, catalog: Catalog): 
   const planName = plan?.name ?? session.planIdentifier;
   const price = plan?.prices?.[session.chargePeriod];
   const currency = plan?.currency ?? 'USD';
-  const priceText = price === undefined ? '' : `${price.toFixed(2)} ${escape(currency)}`;
+  const priceText = price === undefined ? '' : `${price.toFixed(2)} ${escapeHtml(currency)}`;
   const features = Object.keys(plan?.entitlements ?? {}).map((id) => {
     const name = catalog.features.find((f) => f.identifier === id)?.name ?? id;
     const quantity = session.features.find((f) => f.identifier === id)?.quantity;
-    return `<li>${escape(name)}${quantity === undefined ? '' : ` &times; ${quantity}`}</li>`;
+    return `<li>${escapeHtml(name)}${quantity === undefined ? '' : ` &times; ${quantity}`}</li>`;
   });
   const action = `/checkout/${encodeURIComponent(session.id)}`;
   const done = session.status === 'complete';
   return layout(
     `Checkout: ${planName}`,
     `<span class="badge">ParityDeals emulator: test mode</span>
-<h1 id="plan-name">${escape(planName)}</h1>
-<div class="muted">${escape(session.planIdentifier)} &middot; ${escape(PERIOD_LABEL[session.chargePeriod] ?? session.chargePeriod)}</div>
-${priceText ? `<div class="price" id="price">${priceText} <span class="muted">${escape(PERIOD_LABEL[session.chargePeriod] ?? '')}</span></div>` : ''}
+<h1 id="plan-name">${escapeHtml(planName)}</h1>
+<div class="muted">${escapeHtml(session.planIdentifier)} &middot; ${escapeHtml(PERIOD_LABEL[session.chargePeriod] ?? session.chargePeriod)}</div>
+${priceText ? `<div class="price" id="price">${priceText} <span class="muted">${escapeHtml(PERIOD_LABEL[session.chargePeriod] ?? '')}</span></div>` : ''}
 <ul id="features">${features.join('')}</ul>
-${session.customerId ? `<p class="muted">Customer: ${escape(session.customerId)}</p>` : ''}
-<form method="post" action="${escape(action)}">
+${session.customerId ? `<p class="muted">Customer: ${escapeHtml(session.customerId)}</p>` : ''}
+<form method="post" action="${escapeHtml(action)}">
   <button id="pay" type="submit">${done ? 'Paid: continue' : 'Pay'}</button>
 </form>`,
   );
 }
 
 export function renderNotFoundPage(): string {
-  return layout('Checkout not found', '<h1>Checkout session not found</h1><p class="muted">This link is unknown to the emulator (was it reset?).</p>');
+  return layout(
+    'Checkout not found',
+    '<h1>Checkout session not found</h1><p class="muted">This link is unknown to the emulator (was it reset?).</p>',
+  );
 }
 
 /** successUrl plus `checkout_session_id`, keeping the URL's own query and fragment. */

@@ -33,7 +33,13 @@ process.once('message', (msg: unknown) => {
       if (typeof catalog === 'string') options.catalog = await loadCatalog(catalog);
       else if (catalog !== undefined) options.catalog = catalog as EmulatorOptions['catalog'];
       emulator = await startEmulator(options);
-      const reply: ChildMessage = { type: 'ready', url: emulator.url, edgeUrl: emulator.edgeUrl, apiKey: emulator.apiKey, port: emulator.port };
+      const reply: ChildMessage = {
+        type: 'ready',
+        url: emulator.url,
+        edgeUrl: emulator.edgeUrl,
+        apiKey: emulator.apiKey,
+        port: emulator.port,
+      };
       process.send?.(reply);
     } catch (err) {
       const reply: ChildMessage = { type: 'error', message: err instanceof Error ? err.message : String(err) };

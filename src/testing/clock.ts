@@ -5,8 +5,7 @@
 // It never goes backwards: period and cancellation bookkeeping assume time only grows.
 
 import { performance } from 'node:perf_hooks';
-import type { ChargePeriod } from '../resources/enums.js';
-
+import type { ChargePeriod } from '../core/enums.js';
 
 const DAY_MS = 86_400_000;
 

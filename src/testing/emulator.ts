@@ -1,6 +1,7 @@
 // startEmulator(): wires the clock, store, router, faults and recorder to one HTTP server
 // and hands back the controls.
 
+import { applySeed } from './seed.js';
 import { handleAdmin, type AdminTarget } from './admin.js';
 import { apiRoutes } from './api.js';
 import { DEFAULT_CATALOG, validateCatalog } from './catalog.js';
@@ -11,9 +12,9 @@ import { mulberry32, randomHex } from './prng.js';
 import { DEFAULT_MAX_RECORDED_REQUESTS, Recorder } from './recorder.js';
 import { Router } from './router.js';
 import { EmulatorServer } from './server.js';
-import { Store } from './state.js';
+import { Store } from './store.js';
 import { DEFAULT_API_KEY, type Emulator, type EmulatorOptions } from './types.js';
-import { ApiError } from './validate.js';
+import { ErrorAnswer } from './error-answer.js';
 
 /**
  * Starts a local ParityDeals API on loopback.
@@ -26,7 +27,11 @@ import { ApiError } from './validate.js';
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const apiKeys = options.apiKeys ?? [DEFAULT_API_KEY];
-  if (!Array.isArray(apiKeys) || apiKeys.length === 0 || apiKeys.some((k) => typeof k !== 'string' || !k || /\s/.test(k))) {
+  if (
+    !Array.isArray(apiKeys) ||
+    apiKeys.length === 0 ||
+    apiKeys.some((k) => typeof k !== 'string' || !k || /\s/.test(k))
+  ) {
     throw new TypeError('apiKeys must be a non-empty array of non-empty strings without spaces');
   }
   const seed = options.seed ?? 1;
@@ -34,7 +39,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const catalog = validateCatalog(options.catalog ?? DEFAULT_CATALOG);
   const host = options.host ?? '127.0.0.1';
   const maxRecorded = options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS;
-  if (!Number.isInteger(maxRecorded) || maxRecorded < 0) throw new TypeError('maxRecordedRequests must be an integer >= 0');
+  if (!Number.isInteger(maxRecorded) || maxRecorded < 0)
+    throw new TypeError('maxRecordedRequests must be an integer >= 0');
 
   const clock = new Clock(options.now);
   // Two streams from one seed: ids and fault draws do not disturb each other, so switching
@@ -47,7 +53,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let store = new Store(catalog, clock, idRandom());
   const faults = new Faults(faultRandom());
   const recorder = new Recorder(maxRecorded);
-  const router = new Router(apiRoutes(() => store), () => apiKeys);
+  const router = new Router(
+    apiRoutes(() => store),
+    () => apiKeys,
+  );
 
   const completeCheckoutNow = (id: string) => store.completeSession(id);
 
@@ -94,12 +103,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       requestIds = requestIdRandom();
       recorder.clear();
     },
-    seed: (state) => store.seed(state),
+    seed: (state) => applySeed(store, state),
     completeCheckout: async (id) => {
       try {
         return completeCheckoutNow(id);
       } catch (err) {
-        throw err instanceof ApiError ? new Error(err.message) : err;
+        throw err instanceof ErrorAnswer ? new Error(err.message) : err;
       }
     },
     state: () => store.snapshot(),

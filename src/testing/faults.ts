@@ -50,11 +50,18 @@ export function validateFault(f: unknown, i = 0): Fault {
   nonNegative('retryAfterMs');
   nonNegative('times');
   if (x.type === 'latency' && x.ms === undefined) fail('latency needs ms');
-  if (x.status !== undefined && (!Number.isInteger(x.status) || (x.status as number) < 100 || (x.status as number) > 599)) {
+  if (
+    x.status !== undefined &&
+    (!Number.isInteger(x.status) || (x.status as number) < 100 || (x.status as number) > 599)
+  ) {
     fail('status must be an HTTP status code');
   }
-  if (x.retryAfter !== undefined && typeof x.retryAfter !== 'number' && typeof x.retryAfter !== 'string') fail('retryAfter must be a number or string');
-  if (x.probability !== undefined && (typeof x.probability !== 'number' || !(x.probability >= 0 && x.probability <= 1))) {
+  if (x.retryAfter !== undefined && typeof x.retryAfter !== 'number' && typeof x.retryAfter !== 'string')
+    fail('retryAfter must be a number or string');
+  if (
+    x.probability !== undefined &&
+    (typeof x.probability !== 'number' || !(x.probability >= 0 && x.probability <= 1))
+  ) {
     fail('probability must be between 0 and 1');
   }
   return { ...(x as unknown as Fault) };

@@ -14,7 +14,7 @@ export {
   type Plan,
   type PlanEntitlement,
 } from './catalog.js';
-export { CHARGE_PERIODS, type ChargePeriod } from '../resources/enums.js';
+export { CHARGE_PERIODS, type ChargePeriod } from '../core/enums.js';
 export type { Fault, FaultType } from './faults.js';
 export { DEFAULT_MAX_RECORDED_REQUESTS, type RecordedRequest } from './recorder.js';
 export { EMULATOR_ORG_ID } from './api.js';

@@ -19,7 +19,10 @@ export function mulberry32(seed: number): Random {
 /** `n` random bytes as lower-case hex (2n characters). */
 export function randomHex(random: Random, n: number): string {
   let out = '';
-  for (let i = 0; i < n; i++) out += Math.floor(random() * 256).toString(16).padStart(2, '0');
+  for (let i = 0; i < n; i++)
+    out += Math.floor(random() * 256)
+      .toString(16)
+      .padStart(2, '0');
   return out;
 }
 

@@ -1,7 +1,7 @@
 // The records the emulator keeps, and the public JSON shapes of its state snapshot and seed
 // input. Stored records hold epoch milliseconds; views turn them into wire timestamps.
 
-import type { CancellationType, ChargePeriod } from '../resources/enums.js';
+import type { CancellationType, ChargePeriod } from '../core/enums.js';
 
 export type { CancellationType };
 
@@ -129,24 +129,24 @@ export interface SeedState {
   /** Created, or updated (given fields only) when the customerId exists. */
   customers?: Array<{
     customerId: string;
-    name?: string | null;
-    email?: string | null;
-    metadata?: Record<string, unknown>;
+    name?: string | null | undefined;
+    email?: string | null | undefined;
+    metadata?: Record<string, unknown> | undefined;
   }>;
   /** Active subscriptions; their customer is created if missing. */
   subscriptions?: Array<{
     /** Default: a generated UUID. */
-    id?: string;
+    id?: string | undefined;
     customerId: string;
     planIdentifier: string;
     /** Default: the plan's first charge period. */
-    chargePeriod?: ChargePeriod;
-    features?: FeatureQuantity[];
+    chargePeriod?: ChargePeriod | undefined;
+    features?: FeatureQuantity[] | undefined;
     /** Default: now. A start in the past puts the subscription mid-period. */
-    startedAt?: Date | number | string;
+    startedAt?: Date | number | string | undefined;
   }>;
   /** Current meter usage per customer and feature (like a SET report). */
-  usage?: Array<{ customerId: string; featureId: string; value: number }>;
+  usage?: Array<{ customerId: string; featureId: string; value: number }> | undefined;
 }
 
 export interface SeedResult {

@@ -3,7 +3,8 @@
 // then the handler. Nothing here touches sockets, so faults can run a handler and throw the
 // answer away (drop-after-handle).
 
-import { ApiError, camelizeBody, isPlainObject } from './validate.js';
+import { ErrorAnswer } from './error-answer.js';
+import { camelizeBody, isPlainObject } from './fields.js';
 
 export interface ApiRequest {
   method: string;
@@ -59,8 +60,11 @@ export class Router {
     try {
       return this.dispatch(req);
     } catch (err) {
-      if (err instanceof ApiError) return { status: err.status, body: err.body, headers: err.headers };
-      return { status: 500, body: { detail: `Internal emulator error: ${err instanceof Error ? err.message : String(err)}` } };
+      if (err instanceof ErrorAnswer) return { status: err.status, body: err.body, headers: err.headers };
+      return {
+        status: 500,
+        body: { detail: `Internal emulator error: ${err instanceof Error ? err.message : String(err)}` },
+      };
     }
   }
 
@@ -109,7 +113,7 @@ export class Router {
   }
 
   private authenticate(header: string | undefined): void {
-    const fail = (detail: string) => new ApiError(401, { detail }, { 'www-authenticate': 'Bearer realm="api"' });
+    const fail = (detail: string) => new ErrorAnswer(401, { detail }, { 'www-authenticate': 'Bearer realm="api"' });
     if (!header) throw fail('Authentication credentials were not provided.');
     const [scheme, key, extra] = header.trim().split(/\s+/);
     if (scheme?.toLowerCase() !== 'bearer') throw fail('Authentication credentials were not provided.');
@@ -123,17 +127,23 @@ function parseBody(req: ApiRequest): Record<string, unknown> {
   if (req.rawBody.trim() === '') return {};
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type !== 'application/json' && !type.endsWith('+json')) {
-    throw new ApiError(415, { detail: `Unsupported media type "${type}" in request.` });
+    throw new ErrorAnswer(415, { detail: `Unsupported media type "${type}" in request.` });
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(req.rawBody);
   } catch (err) {
-    throw new ApiError(400, { detail: `JSON parse error - ${(err as Error).message}` });
+    throw new ErrorAnswer(400, { detail: `JSON parse error - ${(err as Error).message}` });
   }
   if (!isPlainObject(parsed)) {
-    const got = Array.isArray(parsed) ? 'list' : parsed === null ? 'NoneType' : typeof parsed === 'string' ? 'str' : typeof parsed;
-    throw new ApiError(400, { nonFieldErrors: [`Invalid data. Expected a dictionary, but got ${got}.`] });
+    const got = Array.isArray(parsed)
+      ? 'list'
+      : parsed === null
+        ? 'NoneType'
+        : typeof parsed === 'string'
+          ? 'str'
+          : typeof parsed;
+    throw new ErrorAnswer(400, { nonFieldErrors: [`Invalid data. Expected a dictionary, but got ${got}.`] });
   }
   return camelizeBody(parsed);
 }

@@ -133,14 +133,26 @@ export class EmulatorServer {
       receivedAt: this.hooks.nowIso(),
       requestId,
     });
-    const apiReq: ApiRequest = { method, host: edge ? 'edge' : 'main', path, rawQuery, query, headers, rawBody, origin: this.origin(req) };
+    const apiReq: ApiRequest = {
+      method,
+      host: edge ? 'edge' : 'main',
+      path,
+      rawQuery,
+      query,
+      headers,
+      rawBody,
+      origin: this.origin(req),
+    };
     const answer = () => {
       const r = this.hooks.api(apiReq);
       sendJson(res, r.status, r.body, { ...r.headers, 'x-request-id': requestId });
     };
 
     const fault = this.hooks.pickFault(method, path);
-    if (!fault) return answer();
+    if (!fault) {
+      answer();
+      return;
+    }
     switch (fault.type) {
       case 'latency': {
         const timer = setTimeout(() => {
@@ -151,9 +163,11 @@ export class EmulatorServer {
         return;
       }
       case 'status':
-        return sendFaultStatus(res, fault, requestId);
+        sendFaultStatus(res, fault, requestId);
+        return;
       case 'reset':
-        return resetSocket(req.socket);
+        resetSocket(req.socket);
+        return;
       case 'drop-after-handle':
         this.hooks.api(apiReq);
         req.socket.destroy();

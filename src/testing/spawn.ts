@@ -138,9 +138,14 @@ function childEntry(): string {
   const dir = dirname(here);
   const own = extname(here);
   const exts = [own, '.js', '.mjs', '.cjs'].filter((e, i, all) => e && all.indexOf(e) === i);
-  const candidates = exts.flatMap((ext) => [join(dir, `child${ext}`), join(dir, 'testing', `child${ext}`), join(dir, '..', 'testing', `child${ext}`)]);
+  const candidates = exts.flatMap((ext) => [
+    join(dir, `child${ext}`),
+    join(dir, 'testing', `child${ext}`),
+    join(dir, '..', 'testing', `child${ext}`),
+  ]);
   const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Error(`spawnEmulator: cannot find the emulator child entry; looked for ${candidates.join(', ')}`);
+  if (!found)
+    throw new Error(`spawnEmulator: cannot find the emulator child entry; looked for ${candidates.join(', ')}`);
   return found;
 }
 
@@ -151,10 +156,17 @@ export function childExecArgv(execArgv: readonly string[]): string[] {
   for (let i = 0; i < execArgv.length; i++) {
     const arg = execArgv[i] as string;
     const name = arg.split('=')[0] as string;
-    if (name === '--test' || name.startsWith('--test-') || name.startsWith('--experimental-test') || name.startsWith('--watch') || name.startsWith('--inspect')) {
+    if (
+      name === '--test' ||
+      name.startsWith('--test-') ||
+      name.startsWith('--experimental-test') ||
+      name.startsWith('--watch') ||
+      name.startsWith('--inspect')
+    ) {
       // Flags taking a separate value (`--test-reporter spec`) take the next argument along.
       const next = execArgv[i + 1];
-      if (!arg.includes('=') && next !== undefined && !next.startsWith('-') && name !== '--test' && name !== '--watch') i++;
+      if (!arg.includes('=') && next !== undefined && !next.startsWith('-') && name !== '--test' && name !== '--watch')
+        i++;
       continue;
     }
     out.push(arg);

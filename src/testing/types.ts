@@ -10,19 +10,19 @@ export const DEFAULT_API_KEY = 'pd_test_emulator_key';
 
 export interface EmulatorOptions {
   /** TCP port. Default 0: an ephemeral port, read it from `emulator.port` / `emulator.url`. */
-  port?: number;
+  port?: number | undefined;
   /** Interface to listen on. Default '127.0.0.1' (loopback only). */
-  host?: string;
+  host?: string | undefined;
   /** Accepted `Authorization: Bearer <key>` keys. Default `[DEFAULT_API_KEY]`. */
-  apiKeys?: string[];
+  apiKeys?: string[] | undefined;
   /** Features and plans on sale. Default DEFAULT_CATALOG. */
-  catalog?: Catalog;
+  catalog?: Catalog | undefined;
   /** Seeds the PRNG behind generated ids and fault probabilities. Default 1. */
-  seed?: number;
+  seed?: number | undefined;
   /** The emulated clock's starting instant; it then ticks with real time. Default: real now. */
-  now?: Date | number;
+  now?: Date | number | undefined;
   /** How many API requests requests() keeps (oldest dropped first). Default 10 000. */
-  maxRecordedRequests?: number;
+  maxRecordedRequests?: number | undefined;
 }
 
 export interface Emulator {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { intFlag, parseArgs, UsageError } from '../../src/cli/args.js';
-import { mockOptions } from '../../src/cli/mock.js';
+import { mockOptions } from '../../src/cli/commands/mock.js';
 
 const spec = { values: ['port', 'key'], repeatable: ['key'], booleans: ['help'], aliases: { h: 'help' } };
 
@@ -14,7 +14,10 @@ describe('parseArgs', () => {
   });
 
   it('is strict about unknown flags, missing values and repeats', () => {
-    assert.throws(() => parseArgs(['--prot', '1'], spec), (e: Error) => e instanceof UsageError && e.message === 'unknown option --prot');
+    assert.throws(
+      () => parseArgs(['--prot', '1'], spec),
+      (e: Error) => e instanceof UsageError && e.message === 'unknown option --prot',
+    );
     assert.throws(() => parseArgs(['--port'], spec), /--port needs a value/);
     assert.throws(() => parseArgs(['--port', '--key', 'x'], spec), /--port needs a value/);
     assert.throws(() => parseArgs(['--port', '1', '--port', '2'], spec), /given more than once/);
@@ -32,12 +35,15 @@ describe('parseArgs', () => {
 describe('mock options', () => {
   it('defaults to port 4010 and maps every flag', async () => {
     assert.deepEqual(await mockOptions([]), { port: 4010 });
-    assert.deepEqual(await mockOptions(['--port', '0', '--host', '0.0.0.0', '--seed', '9', '--key', 'k1', '--key', 'k2']), {
-      port: 0,
-      host: '0.0.0.0',
-      seed: 9,
-      apiKeys: ['k1', 'k2'],
-    });
+    assert.deepEqual(
+      await mockOptions(['--port', '0', '--host', '0.0.0.0', '--seed', '9', '--key', 'k1', '--key', 'k2']),
+      {
+        port: 0,
+        host: '0.0.0.0',
+        seed: 9,
+        apiKeys: ['k1', 'k2'],
+      },
+    );
     assert.equal(await mockOptions(['--help']), 'help');
   });
 

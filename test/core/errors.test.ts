@@ -9,14 +9,18 @@ const require = createRequire(import.meta.url);
 describe('error classes', () => {
   it('form one tree rooted at ParityDealsError', () => {
     const e = new src.PermissionDeniedError('no', { status: 403, body: {} });
-    for (const cls of [src.ParityDealsError, src.APIError, src.AuthenticationError, src.PermissionDeniedError]) assert.ok(e instanceof cls, cls.name);
-    for (const cls of [src.NotFoundError, src.ServerError, src.APIConnectionError, src.InvalidRequestError]) assert.ok(!(e instanceof cls), cls.name);
+    for (const cls of [src.ParityDealsError, src.APIError, src.AuthenticationError, src.PermissionDeniedError])
+      assert.ok(e instanceof cls, cls.name);
+    for (const cls of [src.NotFoundError, src.ServerError, src.APIConnectionError, src.InvalidRequestError])
+      assert.ok(!(e instanceof cls), cls.name);
     const v = new src.ValidationError('bad', 'email');
     assert.ok(v instanceof src.InvalidRequestError && v instanceof src.APIError && v instanceof Error);
     assert.equal(v.status, 400);
     assert.equal(v.param, 'email');
     const t = new src.APIConnectionTimeoutError('slow');
-    assert.ok(t instanceof src.APIConnectionError && !(t instanceof src.APIUserAbortError) && !(t instanceof src.APIError));
+    assert.ok(
+      t instanceof src.APIConnectionError && !(t instanceof src.APIUserAbortError) && !(t instanceof src.APIError),
+    );
     assert.equal(e.name, 'PermissionDeniedError');
     assert.ok(!(new Error('x') instanceof src.ParityDealsError));
     assert.ok(!((null as unknown) instanceof src.ParityDealsError));
@@ -28,7 +32,11 @@ describe('error classes', () => {
     assert.notEqual(esm.NotFoundError, cjs.NotFoundError, 'two copies are loaded');
     const fromCjs = new cjs.NotFoundError('gone', { status: 404, body: {} });
     const fromEsm = new esm.RateLimitError('slow down', { status: 429, body: {} });
-    assert.ok(fromCjs instanceof esm.NotFoundError && fromCjs instanceof esm.APIError && fromCjs instanceof esm.ParityDealsError);
+    assert.ok(
+      fromCjs instanceof esm.NotFoundError &&
+        fromCjs instanceof esm.APIError &&
+        fromCjs instanceof esm.ParityDealsError,
+    );
     assert.ok(fromCjs instanceof src.NotFoundError);
     assert.ok(!(fromCjs instanceof esm.ServerError));
     assert.ok(fromEsm instanceof cjs.RateLimitError && fromEsm instanceof cjs.APIError);
@@ -43,7 +51,13 @@ describe('error classes', () => {
   it('serialise their public fields only', () => {
     const e = new src.APIConnectionError('down', { method: 'GET', url: 'http://x/api', cause: new Error('inner') });
     const json = JSON.parse(JSON.stringify(e));
-    assert.deepEqual(json, { name: 'APIConnectionError', message: 'down', outcomeUnknown: false, method: 'GET', url: 'http://x/api' });
+    assert.deepEqual(json, {
+      name: 'APIConnectionError',
+      message: 'down',
+      outcomeUnknown: false,
+      method: 'GET',
+      url: 'http://x/api',
+    });
     assert.doesNotMatch(inspect(e), /inner/);
   });
 });

@@ -43,8 +43,20 @@ describe('hasAccess rule', () => {
 
 describe('mergeEntitlements', () => {
   it('sums meters across subscriptions and recomputes remaining', () => {
-    const base = meter({ usageLimit: 100, currentUsage: 100, remaining: 0, hasAccess: false, resetAt: '2026-12-01 00:00:00' });
-    const topUp = meter({ usageLimit: 50, currentUsage: 10, remaining: 40, hardLimit: false, resetAt: '2026-11-28 00:00:00' });
+    const base = meter({
+      usageLimit: 100,
+      currentUsage: 100,
+      remaining: 0,
+      hasAccess: false,
+      resetAt: '2026-12-01 00:00:00',
+    });
+    const topUp = meter({
+      usageLimit: 50,
+      currentUsage: 10,
+      remaining: 40,
+      hardLimit: false,
+      resetAt: '2026-11-28 00:00:00',
+    });
     const [merged, ...rest] = mergeEntitlements([base, topUp]);
     assert.equal(rest.length, 0);
     assert.ok(merged);
@@ -59,7 +71,10 @@ describe('mergeEntitlements', () => {
   });
 
   it('gives null remaining when a limit or usage is missing everywhere', () => {
-    const [merged] = mergeEntitlements([meter({ usageLimit: null, currentUsage: 3 }), meter({ usageLimit: null, currentUsage: 4 })]);
+    const [merged] = mergeEntitlements([
+      meter({ usageLimit: null, currentUsage: 3 }),
+      meter({ usageLimit: null, currentUsage: 4 }),
+    ]);
     assert.equal(merged?.usageLimit, null);
     assert.equal(merged?.currentUsage, 7);
     assert.equal(merged?.remaining, null);
@@ -67,7 +82,10 @@ describe('mergeEntitlements', () => {
   });
 
   it('sums only the entries that carry a value', () => {
-    const [merged] = mergeEntitlements([meter({ usageLimit: 10, currentUsage: 2 }), meter({ usageLimit: undefined, currentUsage: null })]);
+    const [merged] = mergeEntitlements([
+      meter({ usageLimit: 10, currentUsage: 2 }),
+      meter({ usageLimit: undefined, currentUsage: null }),
+    ]);
     assert.equal(merged?.usageLimit, 10);
     assert.equal(merged?.currentUsage, 2);
     assert.equal(merged?.remaining, 8);

@@ -11,7 +11,11 @@ describe('npm run demo', () => {
     for (const client of ['Asynchronous client', 'Synchronous client']) {
       const part = stdout.slice(stdout.indexOf(client));
       const access = [...part.matchAll(/api-calls access\?\s+(\w+)/g)].map((m) => m[1]).slice(0, 4);
-      assert.deepEqual(access, ['true', 'false', 'true', 'false'], `${client}: access before use, used up, upgraded, cancelled`);
+      assert.deepEqual(
+        access,
+        ['true', 'false', 'true', 'false'],
+        `${client}: access before use, used up, upgraded, cancelled`,
+      );
       assert.match(part, /paid\s+303 → https:\/\/example\.com\/welcome\?checkout_session_id=/);
       assert.match(part, /cancelled\s+Subscription cancelled/);
     }

@@ -45,14 +45,21 @@ describe('checkout', () => {
       customerId: 'buyer',
       successUrl: 'https://example.com/ok',
     });
-    assert.equal(await h.client.entitlements.hasAccess({ customerId: 'buyer', featureId: 'advanced-analytics' }), false);
+    assert.equal(
+      await h.client.entitlements.hasAccess({ customerId: 'buyer', featureId: 'advanced-analytics' }),
+      false,
+    );
     await h.emu.completeCheckout(checkoutSessionId);
     assert.equal(await h.client.entitlements.hasAccess({ customerId: 'buyer', featureId: 'advanced-analytics' }), true);
   });
 
   it('an unknown plan is the server’s 400', async () => {
     await assert.rejects(
-      h.client.checkout.createSession({ planIdentifier: 'no-such-plan', chargePeriod: 'MONTHLY', successUrl: 'https://x.example' }),
+      h.client.checkout.createSession({
+        planIdentifier: 'no-such-plan',
+        chargePeriod: 'MONTHLY',
+        successUrl: 'https://x.example',
+      }),
       (e: unknown) => e instanceof InvalidRequestError && e.status === 400 && /plan/i.test(e.message),
     );
   });

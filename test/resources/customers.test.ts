@@ -26,7 +26,12 @@ describe('customers', () => {
     assert.equal(req?.host, 'main');
     assert.equal(req?.path, '/api/v1/customers/');
     assert.deepEqual(req?.query, {});
-    assert.deepEqual(req?.body, { customer_id: 'cust_1', email: 'ada@example.com', name: 'Ada', metadata: { signupSource: 'web', plan_hint: 'pro' } });
+    assert.deepEqual(req?.body, {
+      customer_id: 'cust_1',
+      email: 'ada@example.com',
+      name: 'Ada',
+      metadata: { signupSource: 'web', plan_hint: 'pro' },
+    });
     assert.equal(req?.headers.authorization, `Bearer ${h.emu.apiKey}`);
     assert.equal(req?.headers.accept, 'application/json');
     assert.equal(req?.headers['content-type'], 'application/json');
@@ -63,7 +68,10 @@ describe('customers', () => {
     assert.equal(got.name, 'Three');
     assert.equal(h.emu.requests()[1]?.method, 'GET');
     assert.equal(h.emu.requests()[1]?.body, undefined);
-    await assert.rejects(h.client.customers.retrieve({ customerId: 'nobody' }), (e: unknown) => e instanceof NotFoundError && e.status === 404);
+    await assert.rejects(
+      h.client.customers.retrieve({ customerId: 'nobody' }),
+      (e: unknown) => e instanceof NotFoundError && e.status === 404,
+    );
   });
 
   it('keeps hostile ids in one path segment', async () => {
@@ -74,7 +82,10 @@ describe('customers', () => {
       const updated = await h.client.customers.update({ customerId: id, name: 'n' });
       assert.equal(updated.customerId, id);
     }
-    const paths = h.emu.requests().filter((r) => r.method === 'GET').map((r) => r.path);
+    const paths = h.emu
+      .requests()
+      .filter((r) => r.method === 'GET')
+      .map((r) => r.path);
     assert.deepEqual(paths, [
       '/api/v1/customers/a%2Fb%3Fc%23d%20e/',
       '/api/v1/customers/%2E%2E/',
@@ -97,7 +108,12 @@ describe('customers', () => {
     assert.equal(ids.length, 25);
     assert.equal(new Set(ids).size, 25);
     const queries = h.emu.requests().map((r) => r.query);
-    assert.deepEqual(queries, [{ page_size: '10' }, { page_size: '10' }, { page: '2', page_size: '10' }, { page: '3', page_size: '10' }]);
+    assert.deepEqual(queries, [
+      { page_size: '10' },
+      { page_size: '10' },
+      { page: '2', page_size: '10' },
+      { page: '3', page_size: '10' },
+    ]);
     const second = await first.getNextPage();
     assert.equal(second.results[0]?.customerId, first.results.length === 10 ? ids[10] : undefined);
   });

@@ -39,7 +39,10 @@ describe('entitlements', () => {
       ],
       usage: [{ customerId: 'c3', featureId: 'api-calls', value: 1500 }],
     });
-    const { customerId, entitlements } = await h.client.entitlements.getEntitlement({ customerId: 'c3', featureId: 'api-calls' });
+    const { customerId, entitlements } = await h.client.entitlements.getEntitlement({
+      customerId: 'c3',
+      featureId: 'api-calls',
+    });
     assert.equal(customerId, 'c3');
     assert.equal(entitlements.length, 1);
     const [calls] = entitlements;

@@ -26,7 +26,12 @@ describe('subscriptions', () => {
     const req = h.emu.requests()[1];
     assert.equal(req?.method, 'POST');
     assert.equal(req?.path, `/api/v1/subscriptions/${id}/update/`);
-    assert.deepEqual(req?.body, { plan_identifier: 'premium-plan', charge_period: 'YEARLY', ip_address: '103.154.35.20', features: [{ identifier: 'seats', quantity: 10 }] });
+    assert.deepEqual(req?.body, {
+      plan_identifier: 'premium-plan',
+      charge_period: 'YEARLY',
+      ip_address: '103.154.35.20',
+      features: [{ identifier: 'seats', quantity: 10 }],
+    });
   });
 
   it('cancel IMMEDIATE ends access now', async () => {
@@ -41,7 +46,11 @@ describe('subscriptions', () => {
   it('cancel SPECIFIC_DATE sends the date and keeps access until then', async () => {
     const id = subscribe('c3', 'plan-pro-monthly');
     const date = new Date(h.emu.now().getTime() + 10 * 86_400_000).toISOString().slice(0, 10);
-    await h.client.subscriptions.cancel({ subscriptionId: id, cancellationType: 'SPECIFIC_DATE', cancellationDate: date });
+    await h.client.subscriptions.cancel({
+      subscriptionId: id,
+      cancellationType: 'SPECIFIC_DATE',
+      cancellationDate: date,
+    });
     assert.deepEqual(h.emu.requests()[0]?.body, { cancellation_type: 'SPECIFIC_DATE', cancellation_date: date });
     assert.equal(await h.client.entitlements.hasAccess({ customerId: 'c3', featureId: 'premium-reporting' }), true);
     h.emu.advanceClock(12 * 86_400_000);
@@ -49,14 +58,18 @@ describe('subscriptions', () => {
   });
 
   it('an unknown subscription is a NotFoundError', async () => {
-    await assert.rejects(h.client.subscriptions.cancel({ subscriptionId: 'nope', cancellationType: 'IMMEDIATE' }), NotFoundError);
+    await assert.rejects(
+      h.client.subscriptions.cancel({ subscriptionId: 'nope', cancellationType: 'IMMEDIATE' }),
+      NotFoundError,
+    );
   });
 
   it('list filters by customer and pages with for await', async () => {
     for (let i = 0; i < 12; i++) subscribe('many');
     subscribe('other');
     const seen: string[] = [];
-    for await (const sub of h.client.subscriptions.list({ customerId: 'many', pageSize: 5 })) seen.push(String(sub.customerId));
+    for await (const sub of h.client.subscriptions.list({ customerId: 'many', pageSize: 5 }))
+      seen.push(String(sub.customerId));
     assert.equal(seen.length, 12);
     assert.ok(seen.every((c) => c === 'many'));
     assert.deepEqual(h.emu.requests()[0]?.query, { customer_id: 'many', page_size: '5' });

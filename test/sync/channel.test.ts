@@ -21,7 +21,13 @@ const config: WorkerConfig = {
   userAgent: undefined,
   logLevel: 'off',
 };
-const spec = (operation: string): PlainSpec => ({ operation, method: 'GET', host: 'main', path: '/x/', repeatable: true });
+const spec = (operation: string): PlainSpec => ({
+  operation,
+  method: 'GET',
+  host: 'main',
+  path: '/x/',
+  repeatable: true,
+});
 const broken = workerBootstrap(fileURLToPath(new URL('./fixtures/broken-worker.ts', import.meta.url)));
 
 function timed(fn: () => unknown): { error: unknown; ms: number } {

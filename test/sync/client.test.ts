@@ -2,7 +2,7 @@
 // returns (a value, not a Promise), and the server receives the same request from both.
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { ParityDeals } from '../../src/index.node.js';
+import type { ParityDeals } from '../../src/index.node.js';
 import { createSyncClient, SyncPage, SyncParityDeals } from '../../src/sync/index.js';
 import { seen, stable, useRig } from './helpers.js';
 
@@ -16,8 +16,15 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'customers.create', call: (c, t) => c.customers.create({ customerId: `new-${t}`, email: 'ada@example.com', name: 'Ada', metadata: { plan: 'x' } }) },
-  { name: 'customers.update', call: (c) => c.customers.update({ customerId: 'cust-a', name: 'Ada Lovelace', metadata: { tier: 'gold' } }) },
+  {
+    name: 'customers.create',
+    call: (c, t) =>
+      c.customers.create({ customerId: `new-${t}`, email: 'ada@example.com', name: 'Ada', metadata: { plan: 'x' } }),
+  },
+  {
+    name: 'customers.update',
+    call: (c) => c.customers.update({ customerId: 'cust-a', name: 'Ada Lovelace', metadata: { tier: 'gold' } }),
+  },
   { name: 'customers.retrieve', call: (c) => c.customers.retrieve({ customerId: 'cust-a' }) },
   { name: 'customers.retrieve (id needing escapes)', call: (c) => c.customers.retrieve({ customerId: 'we ird/id?#' }) },
   { name: 'customers.list', call: (c) => c.customers.list({ page: 1, pageSize: 2 }) },
@@ -33,11 +40,26 @@ const cases: Case[] = [
         ipAddress: '203.0.113.9',
       }),
   },
-  { name: 'entitlements.hasAccess (granted)', call: (c) => c.entitlements.hasAccess({ customerId: 'cust-a', featureId: 'premium-reporting' }) },
-  { name: 'entitlements.hasAccess (not held)', call: (c) => c.entitlements.hasAccess({ customerId: 'cust-b', featureId: 'premium-reporting' }) },
-  { name: 'entitlements.getEntitlement', call: (c) => c.entitlements.getEntitlement({ customerId: 'cust-a', featureId: 'api-calls' }) },
-  { name: 'entitlements.getAllEntitlements (merged)', call: (c) => c.entitlements.getAllEntitlements({ customerId: 'cust-a' }) },
-  { name: 'reporting.reportUsage', call: (c) => c.reporting.reportUsage({ value: 7, customerId: 'cust-a', featureId: 'api-calls', behaviour: 'SET' }) },
+  {
+    name: 'entitlements.hasAccess (granted)',
+    call: (c) => c.entitlements.hasAccess({ customerId: 'cust-a', featureId: 'premium-reporting' }),
+  },
+  {
+    name: 'entitlements.hasAccess (not held)',
+    call: (c) => c.entitlements.hasAccess({ customerId: 'cust-b', featureId: 'premium-reporting' }),
+  },
+  {
+    name: 'entitlements.getEntitlement',
+    call: (c) => c.entitlements.getEntitlement({ customerId: 'cust-a', featureId: 'api-calls' }),
+  },
+  {
+    name: 'entitlements.getAllEntitlements (merged)',
+    call: (c) => c.entitlements.getAllEntitlements({ customerId: 'cust-a' }),
+  },
+  {
+    name: 'reporting.reportUsage',
+    call: (c) => c.reporting.reportUsage({ value: 7, customerId: 'cust-a', featureId: 'api-calls', behaviour: 'SET' }),
+  },
   {
     name: 'reporting.reportEvent',
     call: (c, t) =>
@@ -49,16 +71,29 @@ const cases: Case[] = [
         properties: { pages: 3, nested: { camelCase: true } },
       }),
   },
-  { name: 'subscriptions.update', call: (c) => c.subscriptions.update({ subscriptionId: 'sub-a', planIdentifier: 'premium-plan', chargePeriod: 'YEARLY' }) },
-  { name: 'subscriptions.cancel', call: (c, t) => c.subscriptions.cancel({ subscriptionId: `sub-cancel-${t}`, cancellationType: 'SPECIFIC_DATE', cancellationDate: '2025-06-30' }) },
+  {
+    name: 'subscriptions.update',
+    call: (c) =>
+      c.subscriptions.update({ subscriptionId: 'sub-a', planIdentifier: 'premium-plan', chargePeriod: 'YEARLY' }),
+  },
+  {
+    name: 'subscriptions.cancel',
+    call: (c, t) =>
+      c.subscriptions.cancel({
+        subscriptionId: `sub-cancel-${t}`,
+        cancellationType: 'SPECIFIC_DATE',
+        cancellationDate: '2025-06-30',
+      }),
+  },
   { name: 'subscriptions.list', call: (c) => c.subscriptions.list({ customerId: 'cust-a', pageSize: 10 }) },
 ];
 
 /** A page compares by its fields; anything else as it is. Tags are folded so A and S runs compare equal. */
 function view(value: unknown): unknown {
-  const plain = value instanceof SyncPage || (value && typeof value === 'object' && 'results' in value && 'hasNextPage' in value)
-    ? (({ count, next, previous, results }) => ({ count, next, previous, results }))(value as SyncPage<unknown>)
-    : value;
+  const plain =
+    value instanceof SyncPage || (value && typeof value === 'object' && 'results' in value && 'hasNextPage' in value)
+      ? (({ count, next, previous, results }) => ({ count, next, previous, results }))(value as SyncPage<unknown>)
+      : value;
   return JSON.parse(JSON.stringify(stable(plain) ?? null).replace(/-[AS]\b/g, '-T'));
 }
 
@@ -86,7 +121,10 @@ describe('sync client: every method, same as the async client', () => {
       await r.emu.clearRequests();
 
       const actual = c.call(r.sync, 'S');
-      assert.ok(!(actual instanceof Promise) && typeof (actual as { then?: unknown })?.then !== 'function', 'a value, not a Promise');
+      assert.ok(
+        !(actual instanceof Promise) && typeof (actual as { then?: unknown })?.then !== 'function',
+        'a value, not a Promise',
+      );
       const syncSeen = (await r.emu.requests()).map(seen);
 
       assert.deepEqual(view(actual), view(expected));
@@ -163,7 +201,10 @@ describe('sync client: every method, same as the async client', () => {
 
   it('per-request options: headers, timeout and maxRetries reach the pipeline', async () => {
     await r.emu.clearRequests();
-    r.sync.customers.retrieve({ customerId: 'cust-b' }, { headers: { 'X-Trace': 'abc' }, timeout: 5_000, maxRetries: 0 });
+    r.sync.customers.retrieve(
+      { customerId: 'cust-b' },
+      { headers: { 'X-Trace': 'abc' }, timeout: 5_000, maxRetries: 0 },
+    );
     const [req] = await r.emu.requests();
     assert.equal(req?.headers['x-trace'], 'abc');
     assert.equal(req?.headers.authorization, `Bearer ${r.emu.apiKey}`);

@@ -40,8 +40,18 @@ describe('sync client: errors', () => {
       assert.equal(error.method, 'GET');
       assert.equal(error.url, `${r.emu.url}/api/v1/customers/exists/`);
       assert.equal(typeof error.headers, 'object');
-      assert.deepEqual(errorFields(error), errorFields(await rejected(async.customers.retrieve({ customerId: 'exists' }))));
-      for (const text of [error.message, error.stack ?? '', inspect(error), JSON.stringify(error), inspect(sync, { depth: 10, showHidden: true }), JSON.stringify(sync)]) {
+      assert.deepEqual(
+        errorFields(error),
+        errorFields(await rejected(async.customers.retrieve({ customerId: 'exists' }))),
+      );
+      for (const text of [
+        error.message,
+        error.stack ?? '',
+        inspect(error),
+        JSON.stringify(error),
+        inspect(sync, { depth: 10, showHidden: true }),
+        JSON.stringify(sync),
+      ]) {
         assert.ok(!text.includes(token), `token leaked into: ${text.slice(0, 200)}`);
       }
     } finally {
@@ -57,7 +67,10 @@ describe('sync client: errors', () => {
     assert.ok(error.body && typeof error.body === 'object');
     assert.equal(error.outcomeUnknown, false);
     assert.equal(error.requestId, error.headers['x-request-id']);
-    assert.deepEqual(errorFields(error), errorFields(await rejected(r.async.customers.retrieve({ customerId: 'nobody' }))));
+    assert.deepEqual(
+      errorFields(error),
+      errorFields(await rejected(r.async.customers.retrieve({ customerId: 'nobody' }))),
+    );
     assert.ok(!inspect(error).includes(r.emu.apiKey));
   });
 
@@ -66,7 +79,10 @@ describe('sync client: errors', () => {
     assert.ok(error instanceof InvalidRequestError);
     assert.ok(!(error instanceof ValidationError));
     assert.equal(error.status, 400);
-    assert.deepEqual(errorFields(error), errorFields(await rejected(r.async.customers.create({ customerId: 'exists' }))));
+    assert.deepEqual(
+      errorFields(error),
+      errorFields(await rejected(r.async.customers.create({ customerId: 'exists' }))),
+    );
   });
 
   it('429 via a fault: RateLimitError with retryAfter', async () => {
@@ -75,7 +91,10 @@ describe('sync client: errors', () => {
     assert.ok(error instanceof RateLimitError);
     assert.equal(error.status, 429);
     assert.equal(error.retryAfter, 7);
-    assert.deepEqual(errorFields(error), errorFields(await rejected(r.async.customers.retrieve({ customerId: 'exists' }, { maxRetries: 0 }))));
+    assert.deepEqual(
+      errorFields(error),
+      errorFields(await rejected(r.async.customers.retrieve({ customerId: 'exists' }, { maxRetries: 0 }))),
+    );
   });
 
   it('5xx: ServerError after the retries; retried in the worker, attempts counted', async () => {
@@ -92,7 +111,10 @@ describe('sync client: errors', () => {
     assert.equal(data.customerId, 'exists');
     assert.equal(response.attempts, 2);
     const sent = await r.emu.requests();
-    assert.deepEqual(sent.map((s) => s.headers['x-retry-count']), [undefined, '1']);
+    assert.deepEqual(
+      sent.map((s) => s.headers['x-retry-count']),
+      [undefined, '1'],
+    );
   });
 
   it('a lost answer to a create: APIConnectionError with outcomeUnknown, not retried', async () => {
@@ -103,13 +125,18 @@ describe('sync client: errors', () => {
     assert.equal(error.outcomeUnknown, true);
     assert.equal(error.method, 'POST');
     assert.equal((await r.emu.requests()).length, 1);
-    assert.ok((await r.emu.state()).customers.some((c) => c.customerId === 'dropped'), 'the server did apply it');
+    assert.ok(
+      (await r.emu.state()).customers.some((c) => c.customerId === 'dropped'),
+      'the server did apply it',
+    );
   });
 
   it('timeout: a hanging server with timeout 300 ms → APIConnectionTimeoutError within bounds', async () => {
     await r.emu.setFaults([{ type: 'hang', path: '/entitlements' }]);
     const started = performance.now();
-    const error = thrown(() => r.sync.entitlements.hasAccess({ customerId: 'exists', featureId: 'seats' }, { timeout: 300, maxRetries: 0 }));
+    const error = thrown(() =>
+      r.sync.entitlements.hasAccess({ customerId: 'exists', featureId: 'seats' }, { timeout: 300, maxRetries: 0 }),
+    );
     const took = performance.now() - started;
     assert.ok(error instanceof APIConnectionTimeoutError);
     assert.ok(error instanceof APIConnectionError);
@@ -143,14 +170,37 @@ describe('sync client: errors', () => {
       [() => r.sync.customers.update({ customerId: 'x' }), 'email, name or metadata'],
       [() => r.sync.customers.retrieve({ customerId: '' }), 'customerId'],
       [() => r.sync.customers.list({ pageSize: 0 }), 'pageSize'],
-      [() => r.sync.checkout.createSession({ planIdentifier: 'p', chargePeriod: 'HOURLY' as never, successUrl: 'https://x' }), 'chargePeriod'],
+      [
+        () =>
+          r.sync.checkout.createSession({
+            planIdentifier: 'p',
+            chargePeriod: 'HOURLY' as never,
+            successUrl: 'https://x',
+          }),
+        'chargePeriod',
+      ],
       [() => r.sync.entitlements.hasAccess({ customerId: 'x' } as never), 'featureId'],
       [() => r.sync.entitlements.getEntitlement({ customerId: 'x', featureId: 7 as never }), 'featureId'],
       [() => r.sync.entitlements.getAllEntitlements(null as never), 'params'],
       [() => r.sync.reporting.reportUsage({ value: 1.5, customerId: 'x', featureId: 'f', behaviour: 'SET' }), 'value'],
-      [() => r.sync.reporting.reportEvent({ customerId: 'x', eventName: 'e', timestamp: '2025-01-01T00:00:00Z' }), 'timestamp'],
-      [() => r.sync.subscriptions.update({ subscriptionId: 's', planIdentifier: 'p', chargePeriod: 'MONTHLY', features: [{ identifier: 'seats', quantity: -1 }] }), 'features[0].quantity'],
-      [() => r.sync.subscriptions.cancel({ subscriptionId: 's', cancellationType: 'SPECIFIC_DATE' }), 'cancellationDate'],
+      [
+        () => r.sync.reporting.reportEvent({ customerId: 'x', eventName: 'e', timestamp: '2025-01-01T00:00:00Z' }),
+        'timestamp',
+      ],
+      [
+        () =>
+          r.sync.subscriptions.update({
+            subscriptionId: 's',
+            planIdentifier: 'p',
+            chargePeriod: 'MONTHLY',
+            features: [{ identifier: 'seats', quantity: -1 }],
+          }),
+        'features[0].quantity',
+      ],
+      [
+        () => r.sync.subscriptions.cancel({ subscriptionId: 's', cancellationType: 'SPECIFIC_DATE' }),
+        'cancellationDate',
+      ],
       [() => r.sync.subscriptions.list({ page: -1 }), 'page'],
     ];
     for (const [call, param] of bad) {

@@ -19,7 +19,10 @@ function recorder(): Logger & { lines: string[] } {
 describe('sync client: lifecycle', () => {
   const r = useRig();
   before(async () => {
-    await r.emu.seed({ customers: [{ customerId: 'c1' }], subscriptions: [{ customerId: 'exit-child', planIdentifier: 'plan-pro-monthly' }] });
+    await r.emu.seed({
+      customers: [{ customerId: 'c1' }],
+      subscriptions: [{ customerId: 'exit-child', planIdentifier: 'plan-pro-monthly' }],
+    });
   });
 
   it('close(): idempotent; every call afterwards throws a clear ParityDealsError and sends nothing', async () => {
@@ -38,7 +41,9 @@ describe('sync client: lifecycle', () => {
 
   it('a signal is refused with a clear error before anything is sent', async () => {
     await r.emu.clearRequests();
-    const error = thrown(() => r.sync.customers.retrieve({ customerId: 'c1' }, { signal: AbortSignal.timeout(10) } as never));
+    const error = thrown(() =>
+      r.sync.customers.retrieve({ customerId: 'c1' }, { signal: AbortSignal.timeout(10) } as never),
+    );
     assert.ok(error instanceof ParityDealsError);
     assert.match(error.message, /cannot take a `signal`.*timeout/s);
     assert.deepEqual(await r.emu.requests(), []);
@@ -48,7 +53,10 @@ describe('sync client: lifecycle', () => {
     const error = thrown(() => ParityDeals.createSyncClient({ ...r.options, fetch: globalThis.fetch } as never));
     assert.ok(error instanceof ParityDealsError);
     assert.match(error.message, /custom `fetch`/);
-    assert.throws(() => ParityDeals.createSyncClient({ ...r.options, timeout: -1 }), /timeout must be a positive number/);
+    assert.throws(
+      () => ParityDeals.createSyncClient({ ...r.options, timeout: -1 }),
+      /timeout must be a positive number/,
+    );
     assert.throws(() => ParityDeals.createSyncClient({ ...r.options, accessToken: ' ' }), /No access token/);
   });
 
@@ -137,10 +145,14 @@ describe('sync client: lifecycle', () => {
 
   for (const mode of ['idle', 'call'] as const) {
     it(`a process that ${mode === 'idle' ? 'never uses' : 'uses'} a sync client and never closes it exits by itself`, async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/exit-child.ts', import.meta.url))], {
-        env: { ...process.env, MODE: mode, PD_KEY: r.emu.apiKey, PD_URL: r.emu.url, PD_EDGE: r.emu.edgeUrl },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', fileURLToPath(new URL('./fixtures/exit-child.ts', import.meta.url))],
+        {
+          env: { ...process.env, MODE: mode, PD_KEY: r.emu.apiKey, PD_URL: r.emu.url, PD_EDGE: r.emu.edgeUrl },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d));

@@ -21,10 +21,26 @@ import { fromWire, toWire } from '../../src/sync/protocol.js';
 /** Through structured clone, as over a MessagePort. */
 const cross = (error: unknown) => fromWire(structuredClone(toWire(error)));
 
-const init = { status: 418, body: { detail: 'teapot' }, headers: { 'x-request-id': 'rq_1', 'retry-after': '3' }, requestId: 'rq_1', method: 'POST', url: 'http://h/api/v1/x/', outcomeUnknown: true };
+const init = {
+  status: 418,
+  body: { detail: 'teapot' },
+  headers: { 'x-request-id': 'rq_1', 'retry-after': '3' },
+  requestId: 'rq_1',
+  method: 'POST',
+  url: 'http://h/api/v1/x/',
+  outcomeUnknown: true,
+};
 
 it('API errors keep class and fields', () => {
-  for (const Class of [APIError, InvalidRequestError, AuthenticationError, PermissionDeniedError, NotFoundError, RateLimitError, ServerError]) {
+  for (const Class of [
+    APIError,
+    InvalidRequestError,
+    AuthenticationError,
+    PermissionDeniedError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+  ]) {
     const original = new Class('failed: teapot', init);
     const copy = cross(original);
     assert.equal(copy.constructor, Class);
@@ -35,9 +51,17 @@ it('API errors keep class and fields', () => {
 });
 
 it('connection errors keep class, fields and a scrubbed cause chain', () => {
-  const root = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', syscall: 'connect' });
+  const root = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+    code: 'ECONNREFUSED',
+    syscall: 'connect',
+  });
   for (const Class of [APIConnectionError, APIConnectionTimeoutError, APIUserAbortError]) {
-    const original = new Class('no answer', { method: 'GET', url: 'http://h/', outcomeUnknown: false, cause: new Error('outer', { cause: root }) });
+    const original = new Class('no answer', {
+      method: 'GET',
+      url: 'http://h/',
+      outcomeUnknown: false,
+      cause: new Error('outer', { cause: root }),
+    });
     const copy = cross(original) as APIConnectionError;
     assert.equal(copy.constructor, Class);
     assert.deepEqual(copy.toJSON(), original.toJSON());

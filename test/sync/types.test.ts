@@ -29,50 +29,55 @@ type Expect<T extends true> = T;
 type Modules = 'customers' | 'checkout' | 'entitlements' | 'reporting' | 'subscriptions';
 
 /** For one module: same method names, same params, awaited async result = sync result. */
-type SameModule<A, S> = Equal<keyof A, keyof S> extends true
-  ? {
-      [K in keyof A & keyof S]: A[K] extends (params: infer P, ...rest: infer _) => infer R
-        ? S[K] extends (params: infer SP, ...rest: infer _) => infer SR
-          ? Equal<P, SP> extends true
-            ? R extends PagePromise<infer T>
-              ? Equal<SR, SyncPage<T>>
-              : R extends APIPromise<infer V>
-                ? Equal<SR, V>
-                : false
+type SameModule<A, S> =
+  Equal<keyof A, keyof S> extends true
+    ? {
+        [K in keyof A & keyof S]: A[K] extends (params: infer P, ...rest: infer _) => infer R
+          ? S[K] extends (params: infer SP, ...rest: infer _) => infer SR
+            ? Equal<P, SP> extends true
+              ? R extends PagePromise<infer T>
+                ? Equal<SR, SyncPage<T>>
+                : R extends APIPromise<infer V>
+                  ? Equal<SR, V>
+                  : false
+              : false
             : false
-          : false
-        : false;
-    }[keyof A & keyof S]
-  : false;
+          : false;
+      }[keyof A & keyof S]
+    : false;
 
-type _Modules = Expect<Equal<Pick<SyncParityDeals, Modules> extends Record<Modules, object> ? Modules : never, Modules>>;
-type _Customers = Expect<SameModule<AsyncClient['customers'], SyncParityDeals['customers']>>;
-type _Checkout = Expect<SameModule<AsyncClient['checkout'], SyncParityDeals['checkout']>>;
-type _Entitlements = Expect<SameModule<AsyncClient['entitlements'], SyncParityDeals['entitlements']>>;
-type _Reporting = Expect<SameModule<AsyncClient['reporting'], SyncParityDeals['reporting']>>;
-type _Subscriptions = Expect<SameModule<AsyncClient['subscriptions'], SyncParityDeals['subscriptions']>>;
+export type _Modules = Expect<
+  Equal<Pick<SyncParityDeals, Modules> extends Record<Modules, object> ? Modules : never, Modules>
+>;
+export type _Customers = Expect<SameModule<AsyncClient['customers'], SyncParityDeals['customers']>>;
+export type _Checkout = Expect<SameModule<AsyncClient['checkout'], SyncParityDeals['checkout']>>;
+export type _Entitlements = Expect<SameModule<AsyncClient['entitlements'], SyncParityDeals['entitlements']>>;
+export type _Reporting = Expect<SameModule<AsyncClient['reporting'], SyncParityDeals['reporting']>>;
+export type _Subscriptions = Expect<SameModule<AsyncClient['subscriptions'], SyncParityDeals['subscriptions']>>;
 
 // The concrete results, spelled out, so a wrong derivation cannot pass by being wrong on both sides.
 type S = SyncParityDeals;
-type _C1 = Expect<Equal<ReturnType<S['customers']['create']>, CustomerResponse>>;
-type _C2 = Expect<Equal<Parameters<S['customers']['create']>[0], CreateCustomerParams>>;
-type _C3 = Expect<Equal<ReturnType<S['customers']['list']>, SyncPage<CustomerResponse>>>;
-type _C4 = Expect<Equal<Parameters<S['customers']['list']>[0], ListCustomersParams | undefined>>;
-type _K1 = Expect<Equal<ReturnType<S['checkout']['createSession']>, CreateCheckoutSessionResponse>>;
-type _E1 = Expect<Equal<ReturnType<S['entitlements']['hasAccess']>, boolean>>;
-type _E2 = Expect<Equal<ReturnType<S['entitlements']['getAllEntitlements']>, CheckEntitlementsResponse>>;
-type _R1 = Expect<Equal<ReturnType<S['reporting']['reportUsage']>, ReportUsageResponse>>;
-type _R2 = Expect<Equal<ReturnType<S['reporting']['reportEvent']>, ReportEventResponse>>;
-type _S1 = Expect<Equal<ReturnType<S['subscriptions']['update']>, UpdateSubscriptionResponse>>;
-type _S2 = Expect<Equal<ReturnType<S['subscriptions']['cancel']>, CancelSubscriptionResponse>>;
-type _S3 = Expect<Equal<ReturnType<S['subscriptions']['list']>, SyncPage<SubscriptionResponse>>>;
-type _O1 = Expect<Equal<Parameters<S['customers']['retrieve']>[1], SyncRequestOptions | undefined>>;
-type _W1 = Expect<Equal<ReturnType<S['withResponse']['customers']['retrieve']>, WithResponse<CustomerResponse>>>;
-type _W2 = Expect<Equal<ReturnType<S['withResponse']['subscriptions']['list']>, WithResponse<SyncPage<SubscriptionResponse>>>>;
-type _W3 = Expect<Equal<WithResponse<boolean>['response'], ResponseInfo>>;
+export type _C1 = Expect<Equal<ReturnType<S['customers']['create']>, CustomerResponse>>;
+export type _C2 = Expect<Equal<Parameters<S['customers']['create']>[0], CreateCustomerParams>>;
+export type _C3 = Expect<Equal<ReturnType<S['customers']['list']>, SyncPage<CustomerResponse>>>;
+export type _C4 = Expect<Equal<Parameters<S['customers']['list']>[0], ListCustomersParams | undefined>>;
+export type _K1 = Expect<Equal<ReturnType<S['checkout']['createSession']>, CreateCheckoutSessionResponse>>;
+export type _E1 = Expect<Equal<ReturnType<S['entitlements']['hasAccess']>, boolean>>;
+export type _E2 = Expect<Equal<ReturnType<S['entitlements']['getAllEntitlements']>, CheckEntitlementsResponse>>;
+export type _R1 = Expect<Equal<ReturnType<S['reporting']['reportUsage']>, ReportUsageResponse>>;
+export type _R2 = Expect<Equal<ReturnType<S['reporting']['reportEvent']>, ReportEventResponse>>;
+export type _S1 = Expect<Equal<ReturnType<S['subscriptions']['update']>, UpdateSubscriptionResponse>>;
+export type _S2 = Expect<Equal<ReturnType<S['subscriptions']['cancel']>, CancelSubscriptionResponse>>;
+export type _S3 = Expect<Equal<ReturnType<S['subscriptions']['list']>, SyncPage<SubscriptionResponse>>>;
+export type _O1 = Expect<Equal<Parameters<S['customers']['retrieve']>[1], SyncRequestOptions | undefined>>;
+export type _W1 = Expect<Equal<ReturnType<S['withResponse']['customers']['retrieve']>, WithResponse<CustomerResponse>>>;
+export type _W2 = Expect<
+  Equal<ReturnType<S['withResponse']['subscriptions']['list']>, WithResponse<SyncPage<SubscriptionResponse>>>
+>;
+export type _W3 = Expect<Equal<WithResponse<boolean>['response'], ResponseInfo>>;
 // ParityDeals.createSyncClient on the node entry returns the sync client, not `never`.
 const make = () => ParityDeals.createSyncClient({ accessToken: 'k' });
-type _F1 = Expect<Equal<ReturnType<typeof make>, SyncParityDeals>>;
+export type _F1 = Expect<Equal<ReturnType<typeof make>, SyncParityDeals>>;
 
 /** Calls that must not compile; never run. */
 function misuse(client: SyncParityDeals): void {

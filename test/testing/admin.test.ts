@@ -8,7 +8,12 @@ describe('admin API', () => {
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${emu.url}/__emulator${path}`, {
       method,
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+      ...(body !== undefined
+        ? {
+            body: typeof body === 'string' ? body : JSON.stringify(body),
+            headers: { 'content-type': 'application/json' },
+          }
+        : {}),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
@@ -20,7 +25,13 @@ describe('admin API', () => {
   beforeEach(() => emu.reset());
 
   it('health tells where everything is', async () => {
-    assert.deepEqual((await admin('GET', '/health')).body, { ok: true, url: emu.url, edgeUrl: emu.edgeUrl, apiKey: emu.apiKey, port: emu.port });
+    assert.deepEqual((await admin('GET', '/health')).body, {
+      ok: true,
+      url: emu.url,
+      edgeUrl: emu.edgeUrl,
+      apiKey: emu.apiKey,
+      port: emu.port,
+    });
   });
 
   it('requests: lists what the API received (not admin calls), and clears', async () => {
@@ -29,7 +40,10 @@ describe('admin API', () => {
     const r = await admin('GET', '/requests');
     assert.equal(r.body.length, 1);
     const [req] = r.body;
-    assert.deepEqual([req.method, req.host, req.path, req.query, req.body, req.rawBody], ['POST', 'main', '/api/v1/customers/', { x: '1' }, { customerId: 'c1' }, '{"customerId":"c1"}']);
+    assert.deepEqual(
+      [req.method, req.host, req.path, req.query, req.body, req.rawBody],
+      ['POST', 'main', '/api/v1/customers/', { x: '1' }, { customerId: 'c1' }, '{"customerId":"c1"}'],
+    );
     assert.equal(req.headers['x-trace'], 'abc');
     assert.match(req.requestId, /^req_[0-9a-f]{24}$/);
     assert.match(req.receivedAt, /^2025-01-01T00:00:0\d\.\d{6}Z$/);
@@ -72,19 +86,41 @@ describe('admin API', () => {
     const bad = await admin('POST', '/seed', { subscriptions: [{ customerId: 'c1', planIdentifier: 'nope' }] });
     assert.equal(bad.status, 400);
     assert.match(bad.body.detail, /unknown planIdentifier "nope"/);
-    assert.equal((await admin('POST', '/seed', { subscriptions: [{ id: 'sub-1', customerId: 'c1', planIdentifier: 'free' }] })).status, 400);
+    assert.equal(
+      (await admin('POST', '/seed', { subscriptions: [{ id: 'sub-1', customerId: 'c1', planIdentifier: 'free' }] }))
+        .status,
+      400,
+    );
 
-    const co = await call(emu, 'POST', '/checkout/', { planIdentifier: 'free', chargePeriod: 'MONTHLY', successUrl: 'https://a.test/', customerId: 'c1' });
+    const co = await call(emu, 'POST', '/checkout/', {
+      planIdentifier: 'free',
+      chargePeriod: 'MONTHLY',
+      successUrl: 'https://a.test/',
+      customerId: 'c1',
+    });
     const done = await admin('POST', `/checkout/${co.body.checkoutSessionId}/complete`);
     assert.equal(done.body.customerId, 'c1');
     const state = (await admin('GET', '/state')).body;
-    assert.deepEqual(Object.keys(state).sort(), ['checkoutSessions', 'customers', 'events', 'now', 'subscriptions', 'usage']);
-    assert.deepEqual(state.subscriptions.map((s: { planIdentifier: string }) => s.planIdentifier), ['premium-plan', 'free']);
+    assert.deepEqual(Object.keys(state).sort(), [
+      'checkoutSessions',
+      'customers',
+      'events',
+      'now',
+      'subscriptions',
+      'usage',
+    ]);
+    assert.deepEqual(
+      state.subscriptions.map((s: { planIdentifier: string }) => s.planIdentifier),
+      ['premium-plan', 'free'],
+    );
     assert.deepEqual(state.usage, [{ customerId: 'c1', featureId: 'seats', value: 2 }]);
 
     assert.equal((await admin('POST', '/reset')).status, 204);
     const empty = (await admin('GET', '/state')).body;
-    assert.deepEqual([empty.customers, empty.subscriptions, empty.usage, empty.events, empty.checkoutSessions], [[], [], [], [], []]);
+    assert.deepEqual(
+      [empty.customers, empty.subscriptions, empty.usage, empty.events, empty.checkoutSessions],
+      [[], [], [], [], []],
+    );
   });
 
   it('unknown admin routes 404, wrong methods 405, admin needs no key', async () => {

@@ -26,7 +26,10 @@ function findChromium(): string | undefined {
 }
 
 const chromiumPath = findChromium();
-const skip = !chromiumPath && !process.env.CI ? 'chromium is not installed (apt-get install -y chromium); required when CI is set' : false;
+const skip =
+  !chromiumPath && !process.env.CI
+    ? 'chromium is not installed (apt-get install -y chromium); required when CI is set'
+    : false;
 
 describe('checkout page in a real browser', () => {
   it('clicking Pay subscribes the customer and redirects to successUrl', { skip, timeout: 60_000 }, async () => {
@@ -37,7 +40,16 @@ describe('checkout page in a real browser', () => {
     const browser = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath,
       headless: true,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--headless',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       await call(emu, 'POST', '/customers/', { customerId: 'browser-buyer' });
@@ -65,7 +77,11 @@ describe('checkout page in a real browser', () => {
 
       const ents = await call(emu, 'GET', '/entitlements?customer_id=browser-buyer', undefined, { edge: true });
       assert.deepEqual(
-        ents.body.entitlements.map((e: { featureId: string; hasAccess: boolean; usageLimit: number | null }) => [e.featureId, e.hasAccess, e.usageLimit]),
+        ents.body.entitlements.map((e: { featureId: string; hasAccess: boolean; usageLimit: number | null }) => [
+          e.featureId,
+          e.hasAccess,
+          e.usageLimit,
+        ]),
         [
           ['premium-reporting', true, null],
           ['advanced-analytics', true, null],

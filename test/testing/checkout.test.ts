@@ -12,7 +12,12 @@ describe('checkout', () => {
   beforeEach(() => emu.reset());
 
   const session = (body: Record<string, unknown> = {}) =>
-    call(emu, 'POST', '/checkout/', { planIdentifier: 'plan-pro-monthly', chargePeriod: 'MONTHLY', successUrl: 'https://app.test/done?x=1', ...body });
+    call(emu, 'POST', '/checkout/', {
+      planIdentifier: 'plan-pro-monthly',
+      chargePeriod: 'MONTHLY',
+      successUrl: 'https://app.test/done?x=1',
+      ...body,
+    });
 
   it('creates a session (201) whose checkoutUrl is a page on the emulator', async () => {
     const r = await session({ customerId: 'c1' });
@@ -45,8 +50,17 @@ describe('checkout', () => {
     });
     const period = await session({ chargePeriod: 'WEEKLY' });
     assert.equal(period.status, 400);
-    assert.match(period.body.chargePeriod[0], /"WEEKLY" is not available for plan "plan-pro-monthly"; choose one of: MONTHLY, YEARLY\./);
-    const features = await session({ features: [{ identifier: 'ghost', quantity: 1 }, { identifier: 'seats', quantity: 1.5 }, { identifier: 'advanced-analytics', quantity: 1 }] });
+    assert.match(
+      period.body.chargePeriod[0],
+      /"WEEKLY" is not available for plan "plan-pro-monthly"; choose one of: MONTHLY, YEARLY\./,
+    );
+    const features = await session({
+      features: [
+        { identifier: 'ghost', quantity: 1 },
+        { identifier: 'seats', quantity: 1.5 },
+        { identifier: 'advanced-analytics', quantity: 1 },
+      ],
+    });
     assert.deepEqual(features.body, {
       features: [
         'Feature with identifier "ghost" does not exist.',
@@ -54,7 +68,11 @@ describe('checkout', () => {
         'Feature "advanced-analytics" is not part of plan "plan-pro-monthly".',
       ],
     });
-    const snake = await call(emu, 'POST', '/checkout/', { plan_identifier: 'free', charge_period: 'YEARLY', success_url: 'http://localhost/x' });
+    const snake = await call(emu, 'POST', '/checkout/', {
+      plan_identifier: 'free',
+      charge_period: 'YEARLY',
+      success_url: 'http://localhost/x',
+    });
     assert.equal(snake.status, 201);
     assert.equal(emu.state().checkoutSessions.length, 1);
   });
@@ -73,17 +91,28 @@ describe('checkout', () => {
     const ents = await call(emu, 'GET', '/entitlements?customer_id=buyer', undefined, { edge: true });
     assert.deepEqual(
       ents.body.entitlements.map((e: { featureId: string; usageLimit: number | null }) => [e.featureId, e.usageLimit]),
-      [['premium-reporting', null], ['api-calls', 10000], ['seats', 8], ['storage-gb', 50]],
+      [
+        ['premium-reporting', null],
+        ['api-calls', 10000],
+        ['seats', 8],
+        ['storage-gb', 50],
+      ],
     );
     const state = emu.state();
     assert.equal(state.subscriptions.length, 1);
     assert.equal(state.checkoutSessions[0]?.status, 'complete');
-    assert.deepEqual(state.checkoutSessions[0]?.result, { customerId: 'buyer', subscriptionId: state.subscriptions[0]?.id });
+    assert.deepEqual(state.checkoutSessions[0]?.result, {
+      customerId: 'buyer',
+      subscriptionId: state.subscriptions[0]?.id,
+    });
 
     // A second completion changes nothing and answers the same.
     const again = await fetch(r.body.checkoutUrl, { method: 'POST', redirect: 'manual' });
     assert.equal(again.status, 303);
-    assert.deepEqual(await emu.completeCheckout(id), { customerId: 'buyer', subscriptionId: state.subscriptions[0]?.id });
+    assert.deepEqual(await emu.completeCheckout(id), {
+      customerId: 'buyer',
+      subscriptionId: state.subscriptions[0]?.id,
+    });
     assert.equal(emu.state().subscriptions.length, 1);
     assert.match(await (await fetch(r.body.checkoutUrl)).text(), /Paid: continue/);
   });

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { boundary, Clock, isoMicros, isValidTimestamp, parseDateOnly, periodIndexAt, spaceMicros, spaceSeconds } from '../../src/testing/clock.js';
+import {
+  boundary,
+  Clock,
+  isoMicros,
+  isValidTimestamp,
+  parseDateOnly,
+  periodIndexAt,
+  spaceMicros,
+  spaceSeconds,
+} from '../../src/testing/clock.js';
 import { startEmulator, type Emulator } from '../../src/testing/index.js';
 import { call, DAY, subscribed } from './helpers.js';
 
@@ -68,7 +77,11 @@ describe('emulated time', () => {
   beforeEach(() => emu.reset());
 
   const meter = async (customerId: string, featureId: string) =>
-    (await call(emu, 'GET', `/entitlements?customer_id=${customerId}&feature_id=${featureId}`, undefined, { edge: true })).body.entitlements[0];
+    (
+      await call(emu, 'GET', `/entitlements?customer_id=${customerId}&feature_id=${featureId}`, undefined, {
+        edge: true,
+      })
+    ).body.entitlements[0];
 
   it('now() and advanceClock() move the emulated clock; reset() puts it back', () => {
     assert.equal(emu.now().toISOString().slice(0, 16), '2025-01-31T09:00');
@@ -81,7 +94,12 @@ describe('emulated time', () => {
 
   it('rolls the billing period and resets monthly meters; NEVER meters keep their usage', async () => {
     const { subscriptionId } = await subscribed(emu, 'c1');
-    await call(emu, 'POST', '/report/usage/', { customerId: 'c1', featureId: 'api-calls', value: 700, behaviour: 'SET' });
+    await call(emu, 'POST', '/report/usage/', {
+      customerId: 'c1',
+      featureId: 'api-calls',
+      value: 700,
+      behaviour: 'SET',
+    });
     await call(emu, 'POST', '/report/usage/', { customerId: 'c1', featureId: 'seats', value: 4, behaviour: 'SET' });
     assert.equal((await meter('c1', 'api-calls')).resetAt, '2025-02-28 09:00:00');
 
@@ -94,14 +112,30 @@ describe('emulated time', () => {
     const s = emu.state().subscriptions.find((x) => x.id === subscriptionId);
     assert.equal(s?.currentPeriodStart.slice(0, 10), '2025-02-28');
     assert.equal(s?.currentPeriodEnd?.slice(0, 10), '2025-03-31');
-    assert.deepEqual(emu.state().usage.map((u) => [u.featureId, u.value]), [['api-calls', 0], ['seats', 4]]);
+    assert.deepEqual(
+      emu.state().usage.map((u) => [u.featureId, u.value]),
+      [
+        ['api-calls', 0],
+        ['seats', 4],
+      ],
+    );
   });
 
   it('a jump over many periods lands in the right one; usage reported after a reset counts', async () => {
     await subscribed(emu, 'c1', 'premium-plan', 'YEARLY');
-    await call(emu, 'POST', '/report/usage/', { customerId: 'c1', featureId: 'api-calls', value: 5, behaviour: 'DELTA' });
+    await call(emu, 'POST', '/report/usage/', {
+      customerId: 'c1',
+      featureId: 'api-calls',
+      value: 5,
+      behaviour: 'DELTA',
+    });
     emu.advanceClock(400 * DAY); // 2026-03-07
-    await call(emu, 'POST', '/report/usage/', { customerId: 'c1', featureId: 'api-calls', value: 3, behaviour: 'DELTA' });
+    await call(emu, 'POST', '/report/usage/', {
+      customerId: 'c1',
+      featureId: 'api-calls',
+      value: 3,
+      behaviour: 'DELTA',
+    });
     const api = await meter('c1', 'api-calls');
     assert.equal(api.currentUsage, 3, 'the monthly meter reset inside the yearly period');
     assert.equal(api.resetAt, '2026-03-31 09:00:00');
@@ -112,7 +146,9 @@ describe('emulated time', () => {
 
   it('seeded subscriptions can start in the past', async () => {
     const seeded = emu.seed({
-      subscriptions: [{ id: 'sub-old', customerId: 'old', planIdentifier: 'plan-pro-monthly', startedAt: '2024-12-15T00:00:00Z' }],
+      subscriptions: [
+        { id: 'sub-old', customerId: 'old', planIdentifier: 'plan-pro-monthly', startedAt: '2024-12-15T00:00:00Z' },
+      ],
       usage: [{ customerId: 'old', featureId: 'api-calls', value: 42 }],
     });
     assert.equal(seeded.subscriptions[0]?.currentPeriodStart, '2025-01-15T00:00:00.000000Z');

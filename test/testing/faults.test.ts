@@ -54,7 +54,10 @@ describe('faults', () => {
   it('reset: the connection dies before handling; nothing changes', async () => {
     emu.setFaults([{ type: 'reset', times: 1 }]);
     await assert.rejects(
-      rawRequest(emu.port, 'POST', '/api/v1/customers/', { headers: auth(emu), body: JSON.stringify({ customerId: 'r1' }) }),
+      rawRequest(emu.port, 'POST', '/api/v1/customers/', {
+        headers: auth(emu),
+        body: JSON.stringify({ customerId: 'r1' }),
+      }),
       (err: NodeJS.ErrnoException) => err.code === 'ECONNRESET',
     );
     assert.deepEqual(emu.state().customers, []);
@@ -64,8 +67,16 @@ describe('faults', () => {
 
   it('drop-after-handle: the change happens, the answer never arrives', async () => {
     emu.setFaults([{ type: 'drop-after-handle', times: 1, path: '/customers/' }]);
-    await assert.rejects(rawRequest(emu.port, 'POST', '/api/v1/customers/', { headers: auth(emu), body: JSON.stringify({ customerId: 'd1' }) }));
-    assert.deepEqual(emu.state().customers.map((c) => c.customerId), ['d1']);
+    await assert.rejects(
+      rawRequest(emu.port, 'POST', '/api/v1/customers/', {
+        headers: auth(emu),
+        body: JSON.stringify({ customerId: 'd1' }),
+      }),
+    );
+    assert.deepEqual(
+      emu.state().customers.map((c) => c.customerId),
+      ['d1'],
+    );
     // The naive retry now trips over its own first attempt.
     assert.equal((await call(emu, 'POST', '/customers/', { customerId: 'd1' })).status, 400);
   });
@@ -73,7 +84,10 @@ describe('faults', () => {
   it('hang: never answers; the client times out and close() still returns promptly', async () => {
     const local = await startEmulator();
     local.setFaults([{ type: 'hang' }]);
-    await assert.rejects(fetch(`${local.url}/api/v1/customers/`, { signal: AbortSignal.timeout(200) }), (err: Error) => err.name === 'TimeoutError');
+    await assert.rejects(
+      fetch(`${local.url}/api/v1/customers/`, { signal: AbortSignal.timeout(200) }),
+      (err: Error) => err.name === 'TimeoutError',
+    );
     const hung = rawRequest(local.port, 'GET', '/api/v1/customers/').catch((err: NodeJS.ErrnoException) => err.code);
     await new Promise((r) => setTimeout(r, 50));
     const t0 = performance.now();
@@ -86,8 +100,28 @@ describe('faults', () => {
   it('matches method and path substrings; admin and checkout page are never faulted', async () => {
     emu.setFaults([{ type: 'status', status: 500, method: 'POST', path: '/report/usage/' }]);
     await call(emu, 'POST', '/customers/', { customerId: 'c1' });
-    assert.equal((await call(emu, 'POST', '/report/usage/', { customerId: 'c1', featureId: 'api-calls', value: 1, behaviour: 'SET' })).status, 500);
-    assert.equal((await call(emu, 'POST', '/report/event/', { customerId: 'c1', eventName: 'e', idempotencyKey: 'k', timestamp: '2025-01-01 00:00:00' })).status, 201);
+    assert.equal(
+      (
+        await call(emu, 'POST', '/report/usage/', {
+          customerId: 'c1',
+          featureId: 'api-calls',
+          value: 1,
+          behaviour: 'SET',
+        })
+      ).status,
+      500,
+    );
+    assert.equal(
+      (
+        await call(emu, 'POST', '/report/event/', {
+          customerId: 'c1',
+          eventName: 'e',
+          idempotencyKey: 'k',
+          timestamp: '2025-01-01 00:00:00',
+        })
+      ).status,
+      201,
+    );
     emu.setFaults([{ type: 'status', status: 500 }]);
     assert.equal((await call(emu, 'GET', '/entitlements?customer_id=c1', undefined, { edge: true })).status, 500);
     assert.equal((await fetch(`${emu.url}/__emulator/health`)).status, 200);
@@ -148,9 +182,15 @@ describe('faults', () => {
 
   it('the first matching fault in list order wins', () => {
     const f = new Faults(mulberry32(1));
-    f.set([{ type: 'status', status: 500, path: '/a/', times: 1 }, { type: 'status', status: 502 }]);
+    f.set([
+      { type: 'status', status: 500, path: '/a/', times: 1 },
+      { type: 'status', status: 502 },
+    ]);
     assert.equal(f.pick('GET', '/x/a/')?.status, 500);
     assert.equal(f.pick('GET', '/x/a/')?.status, 502);
-    assert.deepEqual(f.list(), [{ type: 'status', status: 500, path: '/a/', times: 0 }, { type: 'status', status: 502 }]);
+    assert.deepEqual(f.list(), [
+      { type: 'status', status: 500, path: '/a/', times: 0 },
+      { type: 'status', status: 502 },
+    ]);
   });
 });

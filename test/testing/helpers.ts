@@ -21,13 +21,23 @@ export interface CallOptions {
 }
 
 /** One API call; `path` is below /api/v1, e.g. '/customers/'. */
-export async function call(emu: Pick<Emulator, 'url' | 'edgeUrl' | 'apiKey'>, method: string, path: string, body?: unknown, opts: CallOptions = {}): Promise<Reply> {
+export async function call(
+  emu: Pick<Emulator, 'url' | 'edgeUrl' | 'apiKey'>,
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: CallOptions = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   const key = opts.key === undefined ? emu.apiKey : opts.key;
   if (key !== null) headers.authorization = `Bearer ${key}`;
   const payload = opts.raw ?? (body === undefined ? undefined : JSON.stringify(body));
   if (payload !== undefined && !('content-type' in headers)) headers['content-type'] = 'application/json';
-  const res = await fetch(`${opts.edge ? emu.edgeUrl : emu.url}/api/v1${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+  const res = await fetch(`${opts.edge ? emu.edgeUrl : emu.url}/api/v1${path}`, {
+    method,
+    headers,
+    ...(payload !== undefined ? { body: payload } : {}),
+  });
   const text = await res.text();
   let parsed: unknown;
   try {
@@ -39,22 +49,30 @@ export async function call(emu: Pick<Emulator, 'url' | 'edgeUrl' | 'apiKey'>, me
 }
 
 /** A request with the exact request-target given (no normalisation). */
-export function rawRequest(port: number, method: string, target: string, opts: { body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
+export function rawRequest(
+  port: number,
+  method: string,
+  target: string,
+  opts: { body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path: target, headers: opts.headers ?? {}, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => {
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          /* not JSON */
-        }
-        resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
-      });
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method, path: target, headers: opts.headers ?? {}, agent: false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            /* not JSON */
+          }
+          resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
+        });
+      },
+    );
     req.on('error', reject);
     if (opts.body !== undefined) req.write(opts.body);
     req.end();
@@ -64,10 +82,22 @@ export function rawRequest(port: number, method: string, target: string, opts: {
 export const DAY = 86_400_000;
 
 /** Creates a customer and subscribes it to a plan through the real checkout flow. */
-export async function subscribed(emu: Emulator, customerId: string, planIdentifier = 'plan-pro-monthly', chargePeriod = 'MONTHLY', features?: unknown) {
+export async function subscribed(
+  emu: Emulator,
+  customerId: string,
+  planIdentifier = 'plan-pro-monthly',
+  chargePeriod = 'MONTHLY',
+  features?: unknown,
+) {
   const created = await call(emu, 'POST', '/customers/', { customerId });
   if (created.status !== 201 && created.status !== 400) throw new Error(`customer create: ${created.text}`);
-  const co = await call(emu, 'POST', '/checkout/', { planIdentifier, chargePeriod, customerId, successUrl: 'https://app.test/ok', ...(features ? { features } : {}) });
+  const co = await call(emu, 'POST', '/checkout/', {
+    planIdentifier,
+    chargePeriod,
+    customerId,
+    successUrl: 'https://app.test/ok',
+    ...(features ? { features } : {}),
+  });
   if (co.status !== 201) throw new Error(`checkout: ${co.text}`);
   return emu.completeCheckout(co.body.checkoutSessionId);
 }

@@ -24,7 +24,14 @@ function send(agent: Agent, emu: Emulator, method: string, path: string, body?: 
   return new Promise((resolve) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
-      { host: '127.0.0.1', port: emu.port, method, path, agent, headers: { authorization: `Bearer ${emu.apiKey}`, ...(payload ? { 'content-type': 'application/json' } : {}) } },
+      {
+        host: '127.0.0.1',
+        port: emu.port,
+        method,
+        path,
+        agent,
+        headers: { authorization: `Bearer ${emu.apiKey}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -61,13 +68,24 @@ describe('load with faults', () => {
           const i = next++;
           const kind = i % 5;
           let status: number | 'error';
-          if (kind === 0) status = await send(agent, emu, 'GET', '/edge/api/v1/entitlements?customer_id=load&feature_id=api-calls');
+          if (kind === 0)
+            status = await send(agent, emu, 'GET', '/edge/api/v1/entitlements?customer_id=load&feature_id=api-calls');
           else if (kind === 1) {
-            status = await send(agent, emu, 'POST', '/api/v1/report/usage/', { customerId: 'load', featureId: 'api-calls', value: 1, behaviour: 'DELTA' });
+            status = await send(agent, emu, 'POST', '/api/v1/report/usage/', {
+              customerId: 'load',
+              featureId: 'api-calls',
+              value: 1,
+              behaviour: 'DELTA',
+            });
             if (status === 200) deltaOk++;
             else if (status === 'error') deltaUnknown++;
           } else if (kind === 2) {
-            status = await send(agent, emu, 'POST', '/api/v1/report/event/', { customerId: 'load', eventName: 'hit', idempotencyKey: `k${i % 50}`, timestamp: '2025-01-01 00:00:00' });
+            status = await send(agent, emu, 'POST', '/api/v1/report/event/', {
+              customerId: 'load',
+              eventName: 'hit',
+              idempotencyKey: `k${i % 50}`,
+              timestamp: '2025-01-01 00:00:00',
+            });
           } else if (kind === 3) status = await send(agent, emu, 'GET', '/api/v1/customers/load/');
           else status = await send(agent, emu, 'POST', '/api/v1/customers/', '{"customerId": ');
           outcomes.set(String(status), (outcomes.get(String(status)) ?? 0) + 1);
@@ -78,14 +96,22 @@ describe('load with faults', () => {
 
       const total = [...outcomes.values()].reduce((a, b) => a + b, 0);
       assert.equal(total, TOTAL);
-      for (const status of ['200', '201', '400', '429', '503', 'error']) assert.ok((outcomes.get(status) ?? 0) > 0, `saw ${status}: ${JSON.stringify([...outcomes])}`);
-      assert.deepEqual([...outcomes.keys()].filter((s) => !['200', '201', '400', '429', '503', 'error'].includes(s)), [], 'no 500s or other surprises');
+      for (const status of ['200', '201', '400', '429', '503', 'error'])
+        assert.ok((outcomes.get(status) ?? 0) > 0, `saw ${status}: ${JSON.stringify([...outcomes])}`);
+      assert.deepEqual(
+        [...outcomes.keys()].filter((s) => !['200', '201', '400', '429', '503', 'error'].includes(s)),
+        [],
+        'no 500s or other surprises',
+      );
       assert.ok(elapsed < 20_000, `took ${Math.round(elapsed)} ms`);
 
       // State stays consistent: every DELTA that answered 200 counted once; dropped ones may have.
       const state = emu.state();
       const used = state.usage.find((u) => u.featureId === 'api-calls')?.value ?? -1;
-      assert.ok(used >= deltaOk && used <= deltaOk + deltaUnknown, `usage ${used} within [${deltaOk}, ${deltaOk + deltaUnknown}]`);
+      assert.ok(
+        used >= deltaOk && used <= deltaOk + deltaUnknown,
+        `usage ${used} within [${deltaOk}, ${deltaOk + deltaUnknown}]`,
+      );
       assert.ok(state.events.length <= 50, 'idempotency keys deduped');
       assert.equal(emu.requests().length, 2000, 'the request log is capped');
 
@@ -96,8 +122,13 @@ describe('load with faults', () => {
       emu.clearRequests();
       const after = settle();
       const grown = (after - baseline) / MB;
-      t.diagnostic(`${TOTAL} requests in ${Math.round(elapsed)} ms; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}; heap +${grown.toFixed(1)} MB after`);
-      assert.ok(grown < 15, `heap grew ${grown.toFixed(1)} MB after the run (baseline ${(baseline / MB).toFixed(1)} MB)`);
+      t.diagnostic(
+        `${TOTAL} requests in ${Math.round(elapsed)} ms; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}; heap +${grown.toFixed(1)} MB after`,
+      );
+      assert.ok(
+        grown < 15,
+        `heap grew ${grown.toFixed(1)} MB after the run (baseline ${(baseline / MB).toFixed(1)} MB)`,
+      );
     } finally {
       agent.destroy();
       await emu.close();

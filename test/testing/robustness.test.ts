@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { camelizeBody } from '../../src/testing/validate.js';
+import { camelizeBody } from '../../src/testing/fields.js';
 import { mulberry32 } from '../../src/testing/prng.js';
 import { startEmulator, type Emulator } from '../../src/testing/index.js';
 import { call, rawRequest } from './helpers.js';
@@ -20,9 +20,23 @@ const ROUTES: Array<[string, string]> = [
 ];
 
 const NASTY: unknown[] = [
-  null, 0, -1, 1e308, 'str', [], [null], true, {},
+  null,
+  0,
+  -1,
+  1e308,
+  'str',
+  [],
+  [null],
+  true,
+  {},
   { customerId: null, planIdentifier: 7, chargePeriod: ['MONTHLY'], value: 1e300, behaviour: {}, features: 'seats' },
-  { features: [null, 1, 'x', { identifier: 5 }, { identifier: 'seats', quantity: '3' }], customerId: 'c1', planIdentifier: 'free', chargePeriod: 'MONTHLY', successUrl: 'javascript:alert(1)' },
+  {
+    features: [null, 1, 'x', { identifier: 5 }, { identifier: 'seats', quantity: '3' }],
+    customerId: 'c1',
+    planIdentifier: 'free',
+    chargePeriod: 'MONTHLY',
+    successUrl: 'javascript:alert(1)',
+  },
   { metadata: { __proto__: { polluted: true } }, customerId: '\u0000\uffff😀', email: 'a@b.c', name: 'x'.repeat(300) },
   { cancellationType: 'SPECIFIC_DATE', cancellationDate: 20250101 },
   { value: '99999999999999999999', customerId: 'c1', featureId: 'api-calls', behaviour: 'SET' },
@@ -77,7 +91,11 @@ describe('robustness', () => {
   });
 
   it('camelizes only top-level and features keys', () => {
-    const out = camelizeBody(JSON.parse('{"customer_id":"c","metadata":{"a_b":1},"properties":{"c_d":2},"features":[{"feature_identifier":"x"}],"__proto__":{"x":1}}'));
+    const out = camelizeBody(
+      JSON.parse(
+        '{"customer_id":"c","metadata":{"a_b":1},"properties":{"c_d":2},"features":[{"feature_identifier":"x"}],"__proto__":{"x":1}}',
+      ),
+    );
     assert.deepEqual(Object.keys(out), ['customerId', 'metadata', 'properties', 'features', '__proto__']);
     assert.deepEqual(out.metadata, { a_b: 1 });
     assert.deepEqual(out.properties, { c_d: 2 });

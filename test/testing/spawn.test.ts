@@ -55,7 +55,11 @@ describe('spawnEmulator', () => {
 
     const seeded = await emu.seed({ subscriptions: [{ customerId: 'c1', planIdentifier: 'free' }] });
     assert.equal(seeded.subscriptions[0]?.customerId, 'c1');
-    const co = await call(emu, 'POST', '/checkout/', { planIdentifier: 'free', chargePeriod: 'MONTHLY', successUrl: 'https://a.test/' });
+    const co = await call(emu, 'POST', '/checkout/', {
+      planIdentifier: 'free',
+      chargePeriod: 'MONTHLY',
+      successUrl: 'https://a.test/',
+    });
     const done = await emu.completeCheckout(co.body.checkoutSessionId);
     assert.match(done.customerId, /^cus_/);
     await assert.rejects(emu.completeCheckout('missing'), /404/);
@@ -67,10 +71,17 @@ describe('spawnEmulator', () => {
   it('loads a catalog file in the child and reports start errors with the reason', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pd-emu-'));
     const file = join(dir, 'catalog.json');
-    await writeFile(file, JSON.stringify({ ...DEFAULT_CATALOG, plans: DEFAULT_CATALOG.plans.filter((p) => p.identifier === 'free') }));
+    await writeFile(
+      file,
+      JSON.stringify({ ...DEFAULT_CATALOG, plans: DEFAULT_CATALOG.plans.filter((p) => p.identifier === 'free') }),
+    );
     const other = await spawnEmulator({ catalog: file });
     try {
-      const r = await call(other, 'POST', '/checkout/', { planIdentifier: 'premium-plan', chargePeriod: 'MONTHLY', successUrl: 'https://a.test/' });
+      const r = await call(other, 'POST', '/checkout/', {
+        planIdentifier: 'premium-plan',
+        chargePeriod: 'MONTHLY',
+        successUrl: 'https://a.test/',
+      });
       assert.equal(r.status, 400);
     } finally {
       await other.close();
@@ -99,11 +110,20 @@ describe('spawnEmulator', () => {
   });
 
   it('passes loaders to the child but not test-runner, watch or inspector flags', () => {
-    assert.deepEqual(childExecArgv(['--import', 'tsx', '--test', '--test-reporter', 'spec', '--test-only', '--inspect=9229', '--watch', '--enable-source-maps']), [
-      '--import',
-      'tsx',
-      '--enable-source-maps',
-    ]);
+    assert.deepEqual(
+      childExecArgv([
+        '--import',
+        'tsx',
+        '--test',
+        '--test-reporter',
+        'spec',
+        '--test-only',
+        '--inspect=9229',
+        '--watch',
+        '--enable-source-maps',
+      ]),
+      ['--import', 'tsx', '--enable-source-maps'],
+    );
     assert.deepEqual(childExecArgv(['--test-reporter=dot', '--require', './x.cjs']), ['--require', './x.cjs']);
   });
 });

@@ -14,7 +14,10 @@ describe('subscriptions', () => {
   beforeEach(() => emu.reset());
 
   const featureIds = async (customerId: string) =>
-    ((await call(emu, 'GET', `/entitlements?customer_id=${customerId}`, undefined, { edge: true })).body.entitlements as Array<{ featureId: string }>).map((e) => e.featureId);
+    (
+      (await call(emu, 'GET', `/entitlements?customer_id=${customerId}`, undefined, { edge: true })).body
+        .entitlements as Array<{ featureId: string }>
+    ).map((e) => e.featureId);
   const sub = (id: string) => emu.state().subscriptions.find((s) => s.id === id);
 
   it('lists subscriptions with period fields, filtered by customer_id and paged', async () => {
@@ -26,7 +29,10 @@ describe('subscriptions', () => {
     const s = r.body.results[0];
     assert.equal(s.id, subscriptionId);
     assert.equal(s.subscriptionId, subscriptionId);
-    assert.deepEqual([s.customerId, s.planIdentifier, s.planName, s.chargePeriod, s.status, s.cancelAt], ['c1', 'plan-pro-monthly', 'Pro', 'MONTHLY', 'active', null]);
+    assert.deepEqual(
+      [s.customerId, s.planIdentifier, s.planName, s.chargePeriod, s.status, s.cancelAt],
+      ['c1', 'plan-pro-monthly', 'Pro', 'MONTHLY', 'active', null],
+    );
     assert.match(s.currentPeriodStart, /^2025-01-31T09:00:00\.\d{6}Z$/);
     assert.match(s.currentPeriodEnd, /^2025-02-28T09:00:00\.\d{6}Z$/);
     const c2 = await call(emu, 'GET', '/subscriptions/?customer_id=c2&page=2');
@@ -39,17 +45,32 @@ describe('subscriptions', () => {
   });
 
   it('update swaps plan, period and quantities, and the entitlements follow', async () => {
-    const { subscriptionId } = await subscribed(emu, 'c1', 'plan-pro-monthly', 'MONTHLY', [{ identifier: 'seats', quantity: 3 }]);
+    const { subscriptionId } = await subscribed(emu, 'c1', 'plan-pro-monthly', 'MONTHLY', [
+      { identifier: 'seats', quantity: 3 },
+    ]);
     assert.deepEqual(await featureIds('c1'), ['premium-reporting', 'api-calls', 'seats', 'storage-gb']);
-    const r = await call(emu, 'POST', `/subscriptions/${subscriptionId}/update/`, { plan_identifier: 'premium-plan', charge_period: 'MONTHLY' });
+    const r = await call(emu, 'POST', `/subscriptions/${subscriptionId}/update/`, {
+      plan_identifier: 'premium-plan',
+      charge_period: 'MONTHLY',
+    });
     assert.equal(r.status, 200);
     assert.deepEqual(r.body, { subscriptionId });
-    assert.deepEqual(await featureIds('c1'), ['premium-reporting', 'advanced-analytics', 'api-calls', 'seats', 'storage-gb']);
+    assert.deepEqual(await featureIds('c1'), [
+      'premium-reporting',
+      'advanced-analytics',
+      'api-calls',
+      'seats',
+      'storage-gb',
+    ]);
     assert.deepEqual(sub(subscriptionId)?.features, [{ identifier: 'seats', quantity: 3 }], 'quantities carry over');
     assert.equal(sub(subscriptionId)?.currentPeriodEnd?.slice(0, 10), '2025-02-28', 'same period keeps the cycle');
 
     emu.advanceClock(DAY);
-    await call(emu, 'POST', `/subscriptions/${subscriptionId}/update/`, { planIdentifier: 'premium-plan', chargePeriod: 'YEARLY', features: [{ identifier: 'seats', quantity: 9 }] });
+    await call(emu, 'POST', `/subscriptions/${subscriptionId}/update/`, {
+      planIdentifier: 'premium-plan',
+      chargePeriod: 'YEARLY',
+      features: [{ identifier: 'seats', quantity: 9 }],
+    });
     const yearly = sub(subscriptionId);
     assert.equal(yearly?.chargePeriod, 'YEARLY');
     assert.equal(yearly?.currentPeriodStart.slice(0, 10), '2025-02-01', 'a new charge period starts a new cycle');
@@ -63,10 +84,22 @@ describe('subscriptions', () => {
       planIdentifier: ['This field is required.'],
       chargePeriod: ['This field is required.'],
     });
-    assert.deepEqual((await call(emu, 'POST', `/subscriptions/${subscriptionId}/update/`, { planIdentifier: 'free', chargePeriod: 'FORTNIGHTLY' })).body, {
-      chargePeriod: ['"FORTNIGHTLY" is not a valid choice.'],
-    });
-    assert.equal((await call(emu, 'POST', '/subscriptions/nope/update/', { planIdentifier: 'free', chargePeriod: 'MONTHLY' })).status, 404);
+    assert.deepEqual(
+      (
+        await call(emu, 'POST', `/subscriptions/${subscriptionId}/update/`, {
+          planIdentifier: 'free',
+          chargePeriod: 'FORTNIGHTLY',
+        })
+      ).body,
+      {
+        chargePeriod: ['"FORTNIGHTLY" is not a valid choice.'],
+      },
+    );
+    assert.equal(
+      (await call(emu, 'POST', '/subscriptions/nope/update/', { planIdentifier: 'free', chargePeriod: 'MONTHLY' }))
+        .status,
+      404,
+    );
     assert.equal((await call(emu, 'GET', `/subscriptions/${subscriptionId}/update/`)).status, 405);
   });
 
@@ -79,17 +112,30 @@ describe('subscriptions', () => {
     const s = sub(subscriptionId);
     assert.deepEqual([s?.status, s?.cancellationType], ['cancelled', 'IMMEDIATE']);
     assert.equal(s?.endedAt, s?.cancelAt);
-    assert.deepEqual((await call(emu, 'POST', `/subscriptions/${subscriptionId}/cancel/`, { cancellationType: 'IMMEDIATE' })).body, {
-      detail: 'Subscription is already cancelled.',
-    });
-    assert.deepEqual((await call(emu, 'POST', `/subscriptions/${subscriptionId}/update/`, { planIdentifier: 'free', chargePeriod: 'MONTHLY' })).body, {
-      detail: 'Cannot update a cancelled subscription.',
-    });
+    assert.deepEqual(
+      (await call(emu, 'POST', `/subscriptions/${subscriptionId}/cancel/`, { cancellationType: 'IMMEDIATE' })).body,
+      {
+        detail: 'Subscription is already cancelled.',
+      },
+    );
+    assert.deepEqual(
+      (
+        await call(emu, 'POST', `/subscriptions/${subscriptionId}/update/`, {
+          planIdentifier: 'free',
+          chargePeriod: 'MONTHLY',
+        })
+      ).body,
+      {
+        detail: 'Cannot update a cancelled subscription.',
+      },
+    );
   });
 
   it('CURRENT_PERIOD_ENDS keeps access until the period end, then ends', async () => {
     const { subscriptionId } = await subscribed(emu, 'c1');
-    const r = await call(emu, 'POST', `/subscriptions/${subscriptionId}/cancel/`, { cancellationType: 'CURRENT_PERIOD_ENDS' });
+    const r = await call(emu, 'POST', `/subscriptions/${subscriptionId}/cancel/`, {
+      cancellationType: 'CURRENT_PERIOD_ENDS',
+    });
     assert.deepEqual(r.body, { message: 'Subscription will be cancelled on 2025-02-28.' });
     const s = sub(subscriptionId);
     assert.equal(s?.status, 'active');
@@ -106,7 +152,9 @@ describe('subscriptions', () => {
   it('SPECIFIC_DATE needs a real, non-past date and ends the subscription that day', async () => {
     const { subscriptionId } = await subscribed(emu, 'c1');
     const cancel = (body: unknown) => call(emu, 'POST', `/subscriptions/${subscriptionId}/cancel/`, body);
-    assert.deepEqual((await cancel({ cancellationType: 'SPECIFIC_DATE' })).body, { cancellationDate: ['This field is required.'] });
+    assert.deepEqual((await cancel({ cancellationType: 'SPECIFIC_DATE' })).body, {
+      cancellationDate: ['This field is required.'],
+    });
     assert.deepEqual((await cancel({ cancellationType: 'SPECIFIC_DATE', cancellationDate: '2025-02-30' })).body, {
       cancellationDate: ['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'],
     });
@@ -117,7 +165,9 @@ describe('subscriptions', () => {
     assert.deepEqual((await cancel({ cancellationType: 'IMMEDIATE', cancellationDate: '2025-03-01' })).body, {
       cancellationDate: ['Only allowed when cancellationType is SPECIFIC_DATE.'],
     });
-    assert.deepEqual((await cancel({ cancellationType: 'LATER' })).body, { cancellationType: ['"LATER" is not a valid choice.'] });
+    assert.deepEqual((await cancel({ cancellationType: 'LATER' })).body, {
+      cancellationType: ['"LATER" is not a valid choice.'],
+    });
     assert.deepEqual((await cancel({})).body, { cancellationType: ['This field is required.'] });
     assert.equal(sub(subscriptionId)?.cancelAt, null, 'failed requests change nothing');
 
@@ -133,10 +183,15 @@ describe('subscriptions', () => {
 
   it('SPECIFIC_DATE today ends it at once; CURRENT_PERIOD_ENDS is refused for ONE_TIME', async () => {
     const { subscriptionId } = await subscribed(emu, 'c1');
-    const r = await call(emu, 'POST', `/subscriptions/${subscriptionId}/cancel/`, { cancellationType: 'SPECIFIC_DATE', cancellationDate: '2025-01-31' });
+    const r = await call(emu, 'POST', `/subscriptions/${subscriptionId}/cancel/`, {
+      cancellationType: 'SPECIFIC_DATE',
+      cancellationDate: '2025-01-31',
+    });
     assert.deepEqual(r.body, { message: 'Subscription cancelled successfully.' });
     const topup = await subscribed(emu, 'c1', 'api-calls-topup', 'ONE_TIME');
-    const refused = await call(emu, 'POST', `/subscriptions/${topup.subscriptionId}/cancel/`, { cancellationType: 'CURRENT_PERIOD_ENDS' });
+    const refused = await call(emu, 'POST', `/subscriptions/${topup.subscriptionId}/cancel/`, {
+      cancellationType: 'CURRENT_PERIOD_ENDS',
+    });
     assert.equal(refused.status, 400);
     assert.match(refused.body.cancellationType[0], /ONE_TIME/);
   });

@@ -1,8 +1,15 @@
 // `paritydeals mock`: the local emulator as a long-running process, for trying an app by
 // hand or for test suites in other languages. Serves until SIGINT/SIGTERM, then closes.
 
-import { DEFAULT_API_KEY, loadCatalog, startEmulator, type Emulator, type EmulatorOptions } from '../testing/index.js';
-import { intFlag, parseArgs, UsageError } from './args.js';
+import {
+  DEFAULT_API_KEY,
+  loadCatalog,
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions,
+} from '../../testing/index.js';
+import { intFlag, parseArgs, UsageError } from '../args.js';
+import type { Io } from '../io.js';
 
 export const MOCK_USAGE = `Usage: paritydeals mock [options]
 
@@ -18,11 +25,6 @@ Options:
 `;
 
 export const DEFAULT_MOCK_PORT = 4010;
-
-export interface Io {
-  out(line: string): void;
-  err(line: string): void;
-}
 
 /** Parses the flags into emulator options; throws UsageError on bad input. */
 export async function mockOptions(argv: readonly string[]): Promise<EmulatorOptions | 'help'> {
@@ -67,7 +69,11 @@ export function banner(emu: Emulator): string[] {
 }
 
 /** Starts the emulator and resolves with the exit code once a stop signal closed it. */
-export async function runMock(argv: readonly string[], io: Io, signals: NodeJS.EventEmitter = process): Promise<number> {
+export async function runMock(
+  argv: readonly string[],
+  io: Io,
+  signals: NodeJS.EventEmitter = process,
+): Promise<number> {
   const options = await mockOptions(argv);
   if (options === 'help') {
     io.out(MOCK_USAGE);

@@ -34,10 +34,19 @@ describe('the access token stays secret', () => {
   it('is absent from connection errors and their causes, even from a fetch that leaks it', async () => {
     const leaky: typeof fetch = async (_url, init) => {
       const auth = new Headers(init?.headers).get('authorization');
-      throw new TypeError(`fetch failed with ${auth}`, { cause: Object.assign(new Error(`socket for ${auth}`), { code: 'ECONNRESET', auth }) });
+      throw new TypeError(`fetch failed with ${auth}`, {
+        cause: Object.assign(new Error(`socket for ${auth}`), { code: 'ECONNRESET', auth }),
+      });
     };
     const { logger, lines } = capture();
-    const client = h.clientWith({ accessToken: TOKEN, fetch: leaky, maxRetries: 1, maxRetryDelay: 1, logger, logLevel: 'debug' });
+    const client = h.clientWith({
+      accessToken: TOKEN,
+      fetch: leaky,
+      maxRetries: 1,
+      maxRetryDelay: 1,
+      logger,
+      logLevel: 'debug',
+    });
     const e = await rejected(client.customers.retrieve({ customerId: 'c' }));
     assert.ok(renderings(e).join('\n').includes('[redacted]'), 'the scrubbed text is still there');
     for (const text of [...renderings(e), ...lines]) assert.ok(!text.includes(TOKEN), text);

@@ -10,7 +10,7 @@ import {
   PermissionDeniedError,
   RateLimitError,
   ServerError,
-} from './errors.js';
+} from '../core/errors.js';
 import type { TransportError } from './transport.js';
 
 /** What the pipeline knows about a failed request when it turns it into an error. */
@@ -71,7 +71,12 @@ export function errorFromResponse(
 }
 
 export function errorFromTransport(error: TransportError, ctx: FailureContext): APIConnectionError {
-  const init = { method: ctx.method, url: ctx.url, outcomeUnknown: ctx.outcomeUnknown, cause: scrub(error.cause, ctx.secret) };
+  const init = {
+    method: ctx.method,
+    url: ctx.url,
+    outcomeUnknown: ctx.outcomeUnknown,
+    cause: scrub(error.cause, ctx.secret),
+  };
   const what = `${ctx.operation} (${ctx.method} ${ctx.url})`;
   switch (error.failure) {
     case 'abort':
@@ -79,7 +84,10 @@ export function errorFromTransport(error: TransportError, ctx: FailureContext): 
     case 'timeout':
       return new APIConnectionTimeoutError(`${what} timed out: ${error.message}.${tail(ctx)}`, init);
     default:
-      return new APIConnectionError(`${what} got no answer: ${scrubText(error.message, ctx.secret)}.${tail(ctx)}`, init);
+      return new APIConnectionError(
+        `${what} got no answer: ${scrubText(error.message, ctx.secret)}.${tail(ctx)}`,
+        init,
+      );
   }
 }
 
@@ -110,7 +118,11 @@ function describeBody(body: unknown): string {
   if (typeof b.detail === 'string') return b.detail;
   const parts: string[] = [];
   for (const [field, value] of Object.entries(b)) {
-    const msgs = Array.isArray(value) ? value.filter((m) => typeof m === 'string') : typeof value === 'string' ? [value] : [];
+    const msgs = Array.isArray(value)
+      ? value.filter((m) => typeof m === 'string')
+      : typeof value === 'string'
+        ? [value]
+        : [];
     if (msgs.length) parts.push(`${field}: ${msgs.join(' ')}`);
   }
   return parts.join('; ');
@@ -128,7 +140,7 @@ export function scrub(error: unknown, secret: string, depth = 0): Error | undefi
   const source = error as { name?: unknown; message?: unknown; cause?: unknown; stack?: unknown };
   const copy = new Error(scrubText(String(source.message ?? error), secret));
   copy.name = typeof source.name === 'string' ? source.name : 'Error';
-  copy.stack = typeof source.stack === 'string' ? scrubText(source.stack, secret) : copy.stack;
+  if (typeof source.stack === 'string') copy.stack = scrubText(source.stack, secret);
   for (const key of CAUSE_FIELDS) {
     const value = (error as Record<string, unknown>)[key];
     if (typeof value === 'string' || typeof value === 'number') {
@@ -136,7 +148,8 @@ export function scrub(error: unknown, secret: string, depth = 0): Error | undefi
     }
   }
   const cause = scrub(source.cause, secret, depth + 1);
-  if (cause) Object.defineProperty(copy, 'cause', { value: cause, enumerable: false, writable: true, configurable: true });
+  if (cause)
+    Object.defineProperty(copy, 'cause', { value: cause, enumerable: false, writable: true, configurable: true });
   return copy;
 }
 

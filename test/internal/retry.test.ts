@@ -1,22 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { outcomeUnknown, retryDelay, shouldRetry, sleep } from '../../src/core/retry.js';
+import { outcomeUnknown, retryDelay, shouldRetry, sleep } from '../../src/internal/retry.js';
 
 describe('shouldRetry', () => {
   it('retries repeatable operations after passing failures', () => {
-    for (const status of [408, 409, 429, 500, 502, 503, 504]) assert.equal(shouldRetry(true, { status }), true, `status ${status}`);
-    for (const transport of ['connect', 'network', 'timeout'] as const) assert.equal(shouldRetry(true, { transport }), true, transport);
+    for (const status of [408, 409, 429, 500, 502, 503, 504])
+      assert.equal(shouldRetry(true, { status }), true, `status ${status}`);
+    for (const transport of ['connect', 'network', 'timeout'] as const)
+      assert.equal(shouldRetry(true, { transport }), true, transport);
   });
 
   it('never retries client errors or aborts', () => {
-    for (const status of [400, 401, 403, 404, 422]) assert.equal(shouldRetry(true, { status }), false, `status ${status}`);
+    for (const status of [400, 401, 403, 404, 422])
+      assert.equal(shouldRetry(true, { status }), false, `status ${status}`);
     assert.equal(shouldRetry(true, { transport: 'abort' }), false);
   });
 
   it('retries a non-repeatable operation only when the server certainly did not act', () => {
     assert.equal(shouldRetry(false, { transport: 'connect' }), true);
     assert.equal(shouldRetry(false, { status: 429 }), true);
-    for (const status of [408, 409, 500, 502, 503]) assert.equal(shouldRetry(false, { status }), false, `status ${status}`);
+    for (const status of [408, 409, 500, 502, 503])
+      assert.equal(shouldRetry(false, { status }), false, `status ${status}`);
     assert.equal(shouldRetry(false, { transport: 'network' }), false);
     assert.equal(shouldRetry(false, { transport: 'timeout' }), false);
   });
@@ -73,7 +77,10 @@ describe('sleep', () => {
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 20);
-    await assert.rejects(sleep(10_000, controller.signal, () => new Error('aborted')), /aborted/);
+    await assert.rejects(
+      sleep(10_000, controller.signal, () => new Error('aborted')),
+      /aborted/,
+    );
     assert.ok(Date.now() - started < 1000);
   });
 });

@@ -87,7 +87,8 @@ export class Check {
       const at = `${param}[${i}]`;
       if (!isPlainObject(item)) this.fail(at, 'an object { identifier, quantity }', item);
       const { identifier, quantity } = item;
-      if (typeof identifier !== 'string' || identifier.trim() === '') this.fail(`${at}.identifier`, 'a non-empty string', identifier);
+      if (typeof identifier !== 'string' || identifier.trim() === '')
+        this.fail(`${at}.identifier`, 'a non-empty string', identifier);
       if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity < 0) {
         this.fail(`${at}.quantity`, 'a non-negative integer', quantity);
       }
@@ -100,7 +101,13 @@ export class Check {
     const value = this.string(param);
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
     const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-    if (!m || !d || d.getUTCFullYear() !== Number(m[1]) || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) {
+    if (
+      !m ||
+      !d ||
+      d.getUTCFullYear() !== Number(m[1]) ||
+      d.getUTCMonth() !== Number(m[2]) - 1 ||
+      d.getUTCDate() !== Number(m[3])
+    ) {
       this.fail(param, 'a real calendar date written YYYY-MM-DD', value);
     }
     return value;
@@ -110,7 +117,8 @@ export class Check {
   optionalPositiveInteger(param: string): number | undefined {
     const value = this.params[param];
     if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) this.fail(param, 'a positive integer', value);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+      this.fail(param, 'a positive integer', value);
     return value;
   }
 

@@ -6,24 +6,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli/main.js';
+import { main } from '../../../src/cli/main.js';
 
-const ENTRY = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../../src/cli/index.ts', import.meta.url));
 
-function runCli(args: string[]): { child: ChildProcess; output: () => { out: string; err: string }; line: (re: RegExp) => Promise<RegExpExecArray>; exit: Promise<number | null> } {
+function runCli(args: string[]): {
+  child: ChildProcess;
+  output: () => { out: string; err: string };
+  line: (re: RegExp) => Promise<RegExpExecArray>;
+  exit: Promise<number | null>;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const waiters: Array<() => void> = [];
   child.stdout?.setEncoding('utf8').on('data', (c: string) => {
     out += c;
-    waiters.forEach((w) => w());
+    for (const w of waiters) w();
   });
   child.stderr?.setEncoding('utf8').on('data', (c: string) => (err += c));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const line = (re: RegExp) =>
     new Promise<RegExpExecArray>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re}; stdout: ${out}; stderr: ${err}`)), 15_000);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${re}; stdout: ${out}; stderr: ${err}`)),
+        15_000,
+      );
       const check = () => {
         const m = re.exec(out);
         if (m) {
@@ -41,8 +49,26 @@ describe('paritydeals mock (process)', () => {
   it('prints the URLs, serves with the given keys and catalog, and stops cleanly on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pd-cli-'));
     const catalog = join(dir, 'catalog.json');
-    await writeFile(catalog, JSON.stringify({ features: [{ identifier: 'f', type: 'BOOLEAN' }], plans: [{ identifier: 'only', name: 'Only', chargePeriods: ['MONTHLY'], entitlements: { f: true } }] }));
-    const cli = runCli(['mock', '--port', '0', '--key', 'first', '--key', 'second', '--catalog', catalog, '--seed', '3']);
+    await writeFile(
+      catalog,
+      JSON.stringify({
+        features: [{ identifier: 'f', type: 'BOOLEAN' }],
+        plans: [{ identifier: 'only', name: 'Only', chargePeriods: ['MONTHLY'], entitlements: { f: true } }],
+      }),
+    );
+    const cli = runCli([
+      'mock',
+      '--port',
+      '0',
+      '--key',
+      'first',
+      '--key',
+      'second',
+      '--catalog',
+      catalog,
+      '--seed',
+      '3',
+    ]);
     const [, url] = await cli.line(/API \(baseUrl\):\s+(http:\/\/127\.0\.0\.1:\d+)\n/);
     assert.match(cli.output().out, new RegExp(`Edge \\(edgeApiUrl\\):\\s+${url}/edge`));
     assert.match(cli.output().out, /API key:\s+first/);
@@ -52,7 +78,9 @@ describe('paritydeals mock (process)', () => {
       body: JSON.stringify({ planIdentifier: 'only', chargePeriod: 'MONTHLY', successUrl: 'https://a.test/' }),
     });
     assert.equal(ok.status, 201);
-    const denied = await fetch(`${url}/api/v1/customers/`, { headers: { authorization: 'Bearer pd_test_emulator_key' } });
+    const denied = await fetch(`${url}/api/v1/customers/`, {
+      headers: { authorization: 'Bearer pd_test_emulator_key' },
+    });
     assert.equal(denied.status, 401);
     cli.child.kill('SIGTERM');
     assert.equal(await cli.exit, 0);

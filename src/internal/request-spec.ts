@@ -21,15 +21,3 @@ export interface RequestSpec<T = unknown> {
   /** Turns the parsed JSON body into the method's result; identity when absent. */
   transform?: (data: unknown) => T;
 }
-
-/** Per-request options, the optional last argument of every method. */
-export interface RequestOptions {
-  /** Aborts the request, including any wait between retries. */
-  signal?: AbortSignal;
-  /** Milliseconds per attempt; overrides the client's `timeout` (or `edgeTimeout`). */
-  timeout?: number;
-  /** Retries for this request; overrides the client's `maxRetries`. */
-  maxRetries?: number;
-  /** Extra headers for this request; override the client's. */
-  headers?: Record<string, string>;
-}

@@ -1,20 +1,8 @@
 // Request-body plumbing in the manner of Django REST framework, which the real API runs on:
 // camelCase or snake_case keys in, field errors as {"field": ["message"]} out.
 
-import { CHARGE_PERIODS, type ChargePeriod } from '../resources/enums.js';
-
-/** A finished error answer. Handlers throw it; the server turns it into JSON. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(typeof body === 'object' && body && 'detail' in body ? String(body.detail) : `HTTP ${status}`);
-  }
-}
-
-export const notFound = (detail = 'Not found.') => new ApiError(404, { detail });
+import { ErrorAnswer } from './error-answer.js';
+import { CHARGE_PERIODS, type ChargePeriod } from '../core/enums.js';
 
 const toCamel = (key: string) => key.replace(/(?<=[^_])_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -22,7 +10,8 @@ const toCamel = (key: string) => key.replace(/(?<=[^_])_([a-z0-9])/g, (_, c: str
  *  `properties` are user data and keep their keys exactly as sent. */
 export function camelizeBody(body: Record<string, unknown>): Record<string, unknown> {
   // Object.fromEntries defines own properties, so a `__proto__` key stays a plain key.
-  const camelItem = (item: unknown) => (isPlainObject(item) ? Object.fromEntries(Object.entries(item).map(([k, v]) => [toCamel(k), v])) : item);
+  const camelItem = (item: unknown) =>
+    isPlainObject(item) ? Object.fromEntries(Object.entries(item).map(([k, v]) => [toCamel(k), v])) : item;
   return Object.fromEntries(
     Object.entries(body).map(([k, v]) => {
       const key = toCamel(k);
@@ -52,10 +41,13 @@ export class Fields {
 
   /** Throws a 400 with all collected errors, if any. */
   done(): void {
-    if (Object.keys(this.errors).length > 0) throw new ApiError(400, this.errors);
+    if (Object.keys(this.errors).length > 0) throw new ErrorAnswer(400, this.errors);
   }
 
-  string(field: string, opts: { required?: boolean; allowBlank?: boolean; allowNull?: boolean; max?: number } = {}): string | null | undefined {
+  string(
+    field: string,
+    opts: { required?: boolean; allowBlank?: boolean; allowNull?: boolean; max?: number } = {},
+  ): string | null | undefined {
     const v = this.body[field];
     if (v === undefined) {
       if (opts.required) this.add(field, REQUIRED);

@@ -74,7 +74,10 @@ export function nodeTransport(): NodeTransport {
       }
       function fail(error: Error): void {
         done();
-        if (failure) return reject(failure);
+        if (failure) {
+          reject(failure);
+          return;
+        }
         const kind = neverConnected(error) ? 'connect' : 'network';
         const code = (error as { code?: string }).code;
         reject(new TransportError(kind, code ? `${code}: ${error.message}` : error.message, { cause: error }));
@@ -101,7 +104,10 @@ function idleExpiring<A extends http.Agent>(agent: A): A {
   // Node's typings say keepSocketAlive returns void; it returns whether to keep the socket.
   const keep = agent.keepSocketAlive.bind(agent) as unknown as (socket: Socket) => boolean;
   const reuse = agent.reuseSocket.bind(agent);
-  const patched = agent as unknown as { keepSocketAlive(socket: Socket): boolean; reuseSocket(socket: Socket, request: http.ClientRequest): void };
+  const patched = agent as unknown as {
+    keepSocketAlive(socket: Socket): boolean;
+    reuseSocket(socket: Socket, request: http.ClientRequest): void;
+  };
   patched.keepSocketAlive = (socket) => {
     if (!keep(socket)) return false;
     socket.setTimeout(IDLE_SOCKET_MS);

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { nodeTransport } from '../../src/core/node-transport.js';
-import { TransportError } from '../../src/core/transport.js';
+import { nodeTransport } from '../../src/internal/node-transport.js';
+import { TransportError } from '../../src/internal/transport.js';
 import { rejected } from '../expect.js';
 
 // A bare server: these tests are about sockets, which the emulator's API would only hide.
@@ -54,7 +54,16 @@ describe('node transport', () => {
 
   it('tells a refused connection from a timeout', async () => {
     const t = nodeTransport();
-    const refused = await rejected(t.transport({ method: 'GET', url: 'http://127.0.0.1:1/x', headers: {}, body: undefined, timeout: 1000, signal: undefined }));
+    const refused = await rejected(
+      t.transport({
+        method: 'GET',
+        url: 'http://127.0.0.1:1/x',
+        headers: {},
+        body: undefined,
+        timeout: 1000,
+        signal: undefined,
+      }),
+    );
     assert.ok(refused instanceof TransportError && refused.failure === 'connect');
     const slow = await rejected(get(t, '/x?delay=500', 50));
     assert.ok(slow instanceof TransportError && slow.failure === 'timeout');

@@ -1,13 +1,14 @@
 // Everything the emulator remembers, and the domain rules that change it: customers,
 // checkout sessions, subscriptions and their billing periods, meter usage, raw events.
-// HTTP knows nothing here; handlers validate input, then call these methods.
+// HTTP knows nothing here; handlers validate input, then call these methods. What a customer
+// is entitled to is computed from this in entitlements.ts; seed input is checked in seed.ts.
 //
 // Time-driven changes (period ends, meter resets, scheduled cancellations) are applied
 // lazily by tick(), which runs before every request and snapshot, so no timers are needed
 // and advancing the clock by a year is as cheap as advancing it by a second.
 
 import type { Catalog, Feature, Plan } from './catalog.js';
-import type { ChargePeriod } from '../resources/enums.js';
+import type { ChargePeriod } from '../core/enums.js';
 import { boundary, intervalOf, isoMicros, periodIndexAt, spaceSeconds, type Clock, type Interval } from './clock.js';
 import { randomHex, randomUuid, type Random } from './prng.js';
 import type {
@@ -15,16 +16,13 @@ import type {
   CheckoutSession,
   Customer,
   EmulatorState,
-  EntitlementDetail,
   FeatureQuantity,
-  SeedResult,
-  SeedState,
   Subscription,
   SubscriptionRecord,
   UsageEvent,
   UsageRecord,
 } from './records.js';
-import { ApiError } from './validate.js';
+import { ErrorAnswer } from './error-answer.js';
 
 /** Raw events kept for dedupe and state(); the oldest go first beyond this, so an endless
  *  stream of unique events cannot grow memory without bound. */
@@ -38,8 +36,8 @@ export class Store {
   readonly sessions = new Map<string, CheckoutSession>();
   readonly usage = new Map<string, UsageRecord>();
   readonly events = new Map<string, UsageEvent>();
-  private readonly plans: Map<string, Plan>;
-  private readonly features: Map<string, Feature>;
+  readonly plans: Map<string, Plan>;
+  readonly features: Map<string, Feature>;
 
   constructor(
     readonly catalog: Catalog,
@@ -72,9 +70,14 @@ export class Store {
 
   // ---- customers -----------------------------------------------------------------------
 
-  createCustomer(input: { customerId: string; name?: string | null; email?: string | null; metadata?: Record<string, unknown> }): Customer {
+  createCustomer(input: {
+    customerId: string;
+    name?: string | null | undefined;
+    email?: string | null | undefined;
+    metadata?: Record<string, unknown> | undefined;
+  }): Customer {
     if (this.customers.has(input.customerId)) {
-      throw new ApiError(400, { customerId: ['customer with this customer id already exists.'] });
+      throw new ErrorAnswer(400, { customerId: ['customer with this customer id already exists.'] });
     }
     const now = isoMicros(this.clock.nowMs());
     const customer: Customer = {
@@ -91,7 +94,14 @@ export class Store {
     return customer;
   }
 
-  updateCustomer(customer: Customer, changes: { name?: string | null; email?: string | null; metadata?: Record<string, unknown> }): Customer {
+  updateCustomer(
+    customer: Customer,
+    changes: {
+      name?: string | null | undefined;
+      email?: string | null | undefined;
+      metadata?: Record<string, unknown> | undefined;
+    },
+  ): Customer {
     if (changes.name !== undefined) customer.name = changes.name;
     if (changes.email !== undefined) customer.email = changes.email;
     if (changes.metadata !== undefined) customer.metadata = changes.metadata;
@@ -101,7 +111,9 @@ export class Store {
 
   // ---- checkout ------------------------------------------------------------------------
 
-  createSession(input: Omit<CheckoutSession, 'id' | 'status' | 'createdOn' | 'completedOn' | 'result'>): CheckoutSession {
+  createSession(
+    input: Omit<CheckoutSession, 'id' | 'status' | 'createdOn' | 'completedOn' | 'result'>,
+  ): CheckoutSession {
     const session: CheckoutSession = {
       ...input,
       id: this.uuid(),
@@ -119,7 +131,7 @@ export class Store {
   completeSession(id: string): { customerId: string; subscriptionId: string } {
     this.tick();
     const session = this.sessions.get(id);
-    if (!session) throw new ApiError(404, { detail: `Checkout session "${id}" not found.` });
+    if (!session) throw new ErrorAnswer(404, { detail: `Checkout session "${id}" not found.` });
     if (session.result) return { ...session.result };
     const customerId = session.customerId ?? `cus_${this.hex(12)}`;
     if (!this.customers.has(customerId)) this.createCustomer({ customerId });
@@ -176,7 +188,17 @@ export class Store {
 
   /** Plan change. Keeps the billing cycle when the charge period stays; a new charge period
    *  starts a new cycle now. Quantities not given carry over for features the new plan has. */
-  changePlan(sub: SubscriptionRecord, change: { planIdentifier: string; chargePeriod: ChargePeriod; features?: FeatureQuantity[]; offeringId?: string | null; pricingTableId?: string | null; ruleId?: string | null }): void {
+  changePlan(
+    sub: SubscriptionRecord,
+    change: {
+      planIdentifier: string;
+      chargePeriod: ChargePeriod;
+      features?: FeatureQuantity[];
+      offeringId?: string | null;
+      pricingTableId?: string | null;
+      ruleId?: string | null;
+    },
+  ): void {
     const plan = this.plans.get(change.planIdentifier);
     const now = this.clock.nowMs();
     if (change.chargePeriod !== sub.chargePeriod) sub.periodAnchorMs = now;
@@ -219,13 +241,13 @@ export class Store {
   }
 
   /** Active subscriptions live "now"; ended ones are frozen just before their end. */
-  private effectiveTime(sub: SubscriptionRecord): number {
+  effectiveTime(sub: SubscriptionRecord): number {
     if (sub.endedAtMs === null) return this.clock.nowMs();
     return Math.max(sub.periodAnchorMs, sub.endedAtMs - 0.001);
   }
 
   /** How a METER of this subscription resets: its period grid, or null for never. */
-  private meterInterval(sub: SubscriptionRecord, feature: Feature): Interval | null {
+  meterInterval(sub: SubscriptionRecord, feature: Feature): Interval | null {
     const reset = feature.reset ?? 'MONTHLY';
     if (reset === 'NEVER') return null;
     if (reset === 'MONTHLY') return { months: 1 };
@@ -318,127 +340,7 @@ export class Store {
     return event;
   }
 
-  // ---- entitlements --------------------------------------------------------------------
-
-  /**
-   * One entry per feature per active subscription, in subscription order, so a base plan and
-   * a top-up both show up. A customer's meter usage is shared out across the entries of that
-   * feature (each filled up to its limit, the last or an unlimited one takes the rest), so a
-   * client that sums usageLimit and currentUsage over entries gets the true totals.
-   */
-  entitlements(customerId: string, featureId?: string): EntitlementDetail[] {
-    this.tick();
-    const out: EntitlementDetail[] = [];
-    const meters = new Map<string, EntitlementDetail[]>();
-    for (const sub of this.subscriptions.values()) {
-      if (sub.customerId !== customerId || sub.status !== 'active') continue;
-      const plan = this.plans.get(sub.planIdentifier);
-      if (!plan) continue;
-      for (const [fid, grant] of Object.entries(plan.entitlements)) {
-        if (featureId !== undefined && fid !== featureId) continue;
-        const feature = this.features.get(fid);
-        if (!feature) continue;
-        const detail: EntitlementDetail = {
-          featureId: fid,
-          featureType: feature.type,
-          hasAccess: true,
-          resetAt: null,
-          hardLimit: null,
-          usageLimit: null,
-          currentUsage: null,
-          remaining: null,
-        };
-        if (feature.type === 'BOOLEAN') {
-          detail.hasAccess = grant === true;
-        } else if (feature.type === 'CUSTOMIZABLE') {
-          detail.usageLimit = typeof grant === 'object' && 'value' in grant ? grant.value : null;
-        } else if (typeof grant === 'object' && 'usageLimit' in grant) {
-          const quantity = feature.quantityBased ? sub.features.find((f) => f.identifier === fid)?.quantity : undefined;
-          detail.usageLimit = quantity ?? grant.usageLimit;
-          detail.hardLimit = grant.hardLimit;
-          detail.resetAt = this.resetAt(sub, feature);
-          const list = meters.get(fid) ?? [];
-          list.push(detail);
-          meters.set(fid, list);
-        }
-        out.push(detail);
-      }
-    }
-    for (const [fid, list] of meters) {
-      let left = this.currentUsage(customerId, fid);
-      list.forEach((d, i) => {
-        const share = d.usageLimit === null || i === list.length - 1 ? left : Math.min(left, d.usageLimit);
-        left -= share;
-        d.currentUsage = share;
-        d.remaining = d.usageLimit === null ? null : Math.max(0, d.usageLimit - share);
-        d.hasAccess = d.remaining === null || d.remaining > 0 || !d.hardLimit;
-      });
-    }
-    return out;
-  }
-
-  private resetAt(sub: SubscriptionRecord, feature: Feature): string | null {
-    const interval = this.meterInterval(sub, feature);
-    if (!interval) return null;
-    const k = periodIndexAt(sub.periodAnchorMs, interval, this.clock.nowMs());
-    return spaceSeconds(boundary(sub.periodAnchorMs, interval, k + 1));
-  }
-
-  // ---- seed and snapshot ---------------------------------------------------------------
-
-  /** Throws ApiError(400) on bad input, before changing anything it can check up front. */
-  seed(state: SeedState): SeedResult {
-    const problems: string[] = [];
-    for (const c of state.customers ?? []) {
-      if (typeof c?.customerId !== 'string' || !c.customerId) problems.push('customers[].customerId must be a non-empty string');
-    }
-    for (const s of state.subscriptions ?? []) {
-      const plan = typeof s?.planIdentifier === 'string' ? this.plans.get(s.planIdentifier) : undefined;
-      if (typeof s?.customerId !== 'string' || !s.customerId) problems.push('subscriptions[].customerId must be a non-empty string');
-      if (!plan) problems.push(`subscriptions[]: unknown planIdentifier "${String(s?.planIdentifier)}"`);
-      else if (s.chargePeriod !== undefined && !plan.chargePeriods.includes(s.chargePeriod)) {
-        problems.push(`subscriptions[]: "${String(s.chargePeriod)}" is not a charge period of plan "${plan.identifier}"`);
-      }
-      if (s?.id !== undefined && (typeof s.id !== 'string' || !s.id || this.subscriptions.has(s.id))) {
-        problems.push(`subscriptions[]: id "${String(s.id)}" is invalid or already exists`);
-      }
-      if (s?.startedAt !== undefined && !Number.isFinite(new Date(s.startedAt).getTime())) problems.push('subscriptions[].startedAt is not a date');
-      for (const f of s?.features ?? []) {
-        if (!this.features.has(f?.identifier) || !Number.isSafeInteger(f?.quantity)) problems.push(`subscriptions[].features: bad entry ${JSON.stringify(f)}`);
-      }
-    }
-    for (const u of state.usage ?? []) {
-      if (typeof u?.customerId !== 'string' || this.features.get(u?.featureId)?.type !== 'METER' || !Number.isSafeInteger(u?.value) || u.value < 0) {
-        problems.push(`usage: bad entry ${JSON.stringify(u)} (needs customerId, a METER featureId and an integer value >= 0)`);
-      }
-    }
-    if (problems.length) throw new ApiError(400, { detail: `Invalid seed: ${problems.join('; ')}` });
-
-    const result: SeedResult = { customers: [], subscriptions: [] };
-    const ensureCustomer = (customerId: string) => this.customers.get(customerId) ?? this.createCustomer({ customerId });
-    for (const c of state.customers ?? []) {
-      const existing = this.customers.get(c.customerId);
-      const customer = existing
-        ? this.updateCustomer(existing, c)
-        : this.createCustomer(c);
-      result.customers.push(structuredClone(customer));
-    }
-    for (const s of state.subscriptions ?? []) {
-      const plan = this.plans.get(s.planIdentifier) as Plan;
-      ensureCustomer(s.customerId);
-      const sub = this.subscribe({
-        customerId: s.customerId,
-        planIdentifier: s.planIdentifier,
-        chargePeriod: s.chargePeriod ?? (plan.chargePeriods[0] as ChargePeriod),
-        features: s.features ?? [],
-        ...(s.id !== undefined ? { id: s.id } : {}),
-        ...(s.startedAt !== undefined ? { startMs: new Date(s.startedAt).getTime() } : {}),
-      });
-      result.subscriptions.push(this.view(sub));
-    }
-    for (const u of state.usage ?? []) this.reportUsage(u.customerId, u.featureId, 'SET', u.value);
-    return result;
-  }
+  // ---- snapshot ----------------------------------------------------------------------
 
   snapshot(): EmulatorState {
     this.tick();

@@ -64,7 +64,14 @@ export function neverConnected(error: unknown): boolean {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return true;
     const message = (e as { message?: unknown }).message;
-    if (typeof message === 'string' && /connection refused|failed to lookup address|dns error/i.test(message)) return true;
+    if (typeof message === 'string' && /connection refused|failed to lookup address|dns error/i.test(message))
+      return true;
   }
   return false;
+}
+
+/** A transport and how to release what it holds (keep-alive sockets). */
+export interface TransportHandle {
+  transport: Transport;
+  close?(): void;
 }

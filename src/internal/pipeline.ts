@@ -1,9 +1,10 @@
-import { APIPromise, type ResponseInfo, type WithResponse } from './api-promise.js';
+import { APIPromise, type ResponseInfo, type WithResponse } from '../core/api-promise.js';
 import { errorFromResponse, errorFromTransport, type FailureContext, scrubText } from './classify.js';
-import { APIError, APIUserAbortError } from './errors.js';
+import { APIError, APIUserAbortError } from '../core/errors.js';
 import { type LevelLogger, redactHeaders } from './logger.js';
-import { Page, type PageBody, PagePromise } from './page.js';
-import type { RequestOptions, RequestSpec } from './request-spec.js';
+import { Page, type PageBody, PagePromise } from '../core/page.js';
+import type { RequestOptions } from '../core/request-options.js';
+import type { RequestSpec } from './request-spec.js';
 import { outcomeUnknown, retryDelay, shouldRetry, sleep } from './retry.js';
 import { TransportError, type Transport, type TransportFailure, type TransportResponse } from './transport.js';
 
@@ -103,7 +104,8 @@ export class Pipeline {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) headers['x-retry-count'] = String(attempt - 1);
       const started = log.enabled('info') ? Date.now() : 0;
-      if (log.enabled('debug')) log.debug(`→ ${spec.method} ${url}`, { headers: redactHeaders(headers), body: spec.body });
+      if (log.enabled('debug'))
+        log.debug(`→ ${spec.method} ${url}`, { headers: redactHeaders(headers), body: spec.body });
 
       let response: TransportResponse | undefined;
       let failure: TransportError | undefined;
@@ -138,7 +140,15 @@ export class Pipeline {
           `${spec.operation}: ${failure ? scrubText(failure.message, this.#token) : `status ${cause.status}`}; retry ${attempt} of ${maxRetries} in ${Math.round(delay)} ms`,
           { method: spec.method, url },
         );
-        await sleep(delay, signal, () => new APIUserAbortError(`${spec.operation} (${spec.method} ${url}) was aborted by its signal while waiting to retry.`, { method: spec.method, url }));
+        await sleep(
+          delay,
+          signal,
+          () =>
+            new APIUserAbortError(
+              `${spec.operation} (${spec.method} ${url}) was aborted by its signal while waiting to retry.`,
+              { method: spec.method, url },
+            ),
+        );
         continue;
       }
 
@@ -153,9 +163,15 @@ export class Pipeline {
       };
       const error = failure
         ? errorFromTransport(failure, ctx)
-        : errorFromResponse(cause.status as number, (response as TransportResponse).body, (response as TransportResponse).headers, ctx);
+        : errorFromResponse(
+            cause.status as number,
+            (response as TransportResponse).body,
+            (response as TransportResponse).headers,
+            ctx,
+          );
       if (ctx.outcomeUnknown) log.warn(error.message, { method: spec.method, url });
-      else if (started) log.info(`${spec.method} ${url} → ${failure ? failure.failure : cause.status} (${Date.now() - started} ms)`);
+      else if (started)
+        log.info(`${spec.method} ${url} → ${failure ? failure.failure : cause.status} (${Date.now() - started} ms)`);
       throw error;
     }
   }

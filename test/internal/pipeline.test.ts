@@ -73,7 +73,12 @@ describe('retries of repeatable operations', () => {
   it('a SET whose answer was lost is sent again and lands on the same total', async () => {
     h.emu.seed({ subscriptions: [{ customerId: 'c6', planIdentifier: 'free' }] });
     h.emu.setFaults([{ type: 'drop-after-handle', path: '/report/usage/', times: 1 }]);
-    const res = await h.client.reporting.reportUsage({ value: 40, customerId: 'c6', featureId: 'api-calls', behaviour: 'SET' });
+    const res = await h.client.reporting.reportUsage({
+      value: 40,
+      customerId: 'c6',
+      featureId: 'api-calls',
+      behaviour: 'SET',
+    });
     assert.equal(res.value, 40);
     assert.equal(h.emu.requests().length, 2);
     assert.equal(usage('c6'), 40);
@@ -92,9 +97,14 @@ describe('retries of repeatable operations', () => {
 
 describe('operations that must not be repeated', () => {
   it('a DELTA whose answer was lost is counted once and says the outcome is unknown', async () => {
-    h.emu.seed({ subscriptions: [{ customerId: 'd1', planIdentifier: 'free' }], usage: [{ customerId: 'd1', featureId: 'api-calls', value: 10 }] });
+    h.emu.seed({
+      subscriptions: [{ customerId: 'd1', planIdentifier: 'free' }],
+      usage: [{ customerId: 'd1', featureId: 'api-calls', value: 10 }],
+    });
     h.emu.setFaults([{ type: 'drop-after-handle', path: '/report/usage/', times: 1 }]);
-    const e = await rejected(() => h.client.reporting.reportUsage({ value: 5, customerId: 'd1', featureId: 'api-calls', behaviour: 'DELTA' }));
+    const e = await rejected(() =>
+      h.client.reporting.reportUsage({ value: 5, customerId: 'd1', featureId: 'api-calls', behaviour: 'DELTA' }),
+    );
     assert.ok(e instanceof APIConnectionError);
     assert.equal(e.outcomeUnknown, true);
     assert.match(e.message, /outcome is unknown/);
@@ -106,7 +116,9 @@ describe('operations that must not be repeated', () => {
   it('a DELTA answered with a 5xx is not retried', async () => {
     h.emu.seed({ subscriptions: [{ customerId: 'd2', planIdentifier: 'free' }] });
     h.emu.setFaults([{ type: 'status', status: 503, path: '/report/usage/', times: 1 }]);
-    const e = await rejected(() => h.client.reporting.reportUsage({ value: 5, customerId: 'd2', featureId: 'api-calls', behaviour: 'DELTA' }));
+    const e = await rejected(() =>
+      h.client.reporting.reportUsage({ value: 5, customerId: 'd2', featureId: 'api-calls', behaviour: 'DELTA' }),
+    );
     assert.ok(e instanceof ServerError && e.outcomeUnknown);
     assert.equal(h.emu.requests().length, 1);
   });
@@ -139,8 +151,12 @@ describe('operations that must not be repeated', () => {
     const { subscriptions } = h.emu.seed({ subscriptions: [{ customerId: 's1', planIdentifier: 'free' }] });
     const id = subscriptions[0]?.id as string;
     h.emu.setFaults([{ type: 'drop-after-handle', path: '/subscriptions/' }]);
-    const e1 = await rejected(() => h.client.subscriptions.update({ subscriptionId: id, planIdentifier: 'premium-plan', chargePeriod: 'MONTHLY' }));
-    const e2 = await rejected(() => h.client.subscriptions.cancel({ subscriptionId: id, cancellationType: 'IMMEDIATE' }));
+    const e1 = await rejected(() =>
+      h.client.subscriptions.update({ subscriptionId: id, planIdentifier: 'premium-plan', chargePeriod: 'MONTHLY' }),
+    );
+    const e2 = await rejected(() =>
+      h.client.subscriptions.cancel({ subscriptionId: id, cancellationType: 'IMMEDIATE' }),
+    );
     assert.ok(e1 instanceof APIConnectionError && e1.outcomeUnknown);
     assert.ok(e2 instanceof APIConnectionError && e2.outcomeUnknown);
     assert.equal(h.emu.requests().length, 2);
@@ -152,18 +168,30 @@ describe('operations that must not be repeated', () => {
     // A refused connection cannot be staged by a server that is listening, so fetch is scripted.
     const flaky: typeof fetch = async (input, init) => {
       calls++;
-      if (calls === 1) throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });
+      if (calls === 1)
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+        });
       return fetch(input, init);
     };
-    await h.clientWith({ fetch: flaky }).reporting.reportUsage({ value: 3, customerId: 'd4', featureId: 'api-calls', behaviour: 'DELTA' });
+    await h
+      .clientWith({ fetch: flaky })
+      .reporting.reportUsage({ value: 3, customerId: 'd4', featureId: 'api-calls', behaviour: 'DELTA' });
     assert.equal(calls, 2);
     assert.equal(h.emu.requests().length, 1);
     assert.equal(usage('d4'), 3);
   });
 
   it('a refused connection that never comes back is an APIConnectionError whose outcome is known', async () => {
-    const client = new ParityDeals({ accessToken: 'k', baseUrl: 'http://127.0.0.1:1', maxRetries: 1, maxRetryDelay: 10 });
-    const e = await rejected(() => client.reporting.reportUsage({ value: 1, customerId: 'c', featureId: 'f', behaviour: 'DELTA' }));
+    const client = new ParityDeals({
+      accessToken: 'k',
+      baseUrl: 'http://127.0.0.1:1',
+      maxRetries: 1,
+      maxRetryDelay: 10,
+    });
+    const e = await rejected(() =>
+      client.reporting.reportUsage({ value: 1, customerId: 'c', featureId: 'f', behaviour: 'DELTA' }),
+    );
     assert.ok(e instanceof APIConnectionError && !(e instanceof APIConnectionTimeoutError));
     assert.equal(e.outcomeUnknown, false);
     assert.match(e.message, /ECONNREFUSED/);
@@ -199,7 +227,12 @@ describe('timeouts and cancellation', () => {
   it('a timed-out DELTA is not retried and its outcome is unknown', async () => {
     h.emu.seed({ subscriptions: [{ customerId: 't3', planIdentifier: 'free' }] });
     h.emu.setFaults([{ type: 'hang', path: '/report/usage/' }]);
-    const e = await rejected(() => h.client.reporting.reportUsage({ value: 1, customerId: 't3', featureId: 'api-calls', behaviour: 'DELTA' }, { timeout: 100 }));
+    const e = await rejected(() =>
+      h.client.reporting.reportUsage(
+        { value: 1, customerId: 't3', featureId: 'api-calls', behaviour: 'DELTA' },
+        { timeout: 100 },
+      ),
+    );
     assert.ok(e instanceof APIConnectionTimeoutError && e.outcomeUnknown);
     assert.equal(h.emu.requests().length, 1);
   });

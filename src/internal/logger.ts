@@ -1,0 +1,43 @@
+import type { Logger, LogLevel } from '../core/logger.js';
+
+/** Each level's rank, quietest first: a line is logged when its level ranks at most the logger's. */
+const RANK: Record<LogLevel, number> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 };
+
+/**
+ * The SDK's own view of a logger: level checks are a number comparison, so the request path
+ * pays nothing for log lines that would be dropped.
+ */
+export class LevelLogger {
+  private readonly rank: number;
+  constructor(
+    private readonly sink: Logger,
+    /** The level lines are filtered at. */
+    readonly level: LogLevel,
+  ) {
+    this.rank = RANK[level];
+  }
+  enabled(level: Exclude<LogLevel, 'off'>): boolean {
+    return this.rank >= RANK[level];
+  }
+  error(message: string, details?: Record<string, unknown>): void {
+    if (this.rank >= 1) this.sink.error(`[paritydeals] ${message}`, details);
+  }
+  warn(message: string, details?: Record<string, unknown>): void {
+    if (this.rank >= 2) this.sink.warn(`[paritydeals] ${message}`, details);
+  }
+  info(message: string, details?: Record<string, unknown>): void {
+    if (this.rank >= 3) this.sink.info(`[paritydeals] ${message}`, details);
+  }
+  debug(message: string, details?: Record<string, unknown>): void {
+    if (this.rank >= 4) this.sink.debug(`[paritydeals] ${message}`, details);
+  }
+}
+
+/** Header names whose values never reach a log line. */
+const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'proxy-authorization']);
+
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k] = SECRET_HEADERS.has(k.toLowerCase()) ? '[redacted]' : v;
+  return out;
+}
