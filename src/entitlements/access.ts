@@ -30,7 +30,7 @@ export interface CheckEntitlementsResponse {
 }
 
 /** Both spellings of a metered feature: `LIMIT` is what older data calls a meter. */
-function isMeter(type: unknown): boolean {
+export function isMeter(type: unknown): boolean {
   return type === 'METER' || type === 'LIMIT';
 }
 

@@ -54,15 +54,18 @@ export interface CustomerResponse {
 export const customerRequests = {
   create(params: CreateCustomerParams): RequestSpec<CustomerResponse> {
     const c = Check.of('customers.create', params);
+    const customerId = c.string('customerId');
     return {
       operation: 'customers.create',
       method: 'POST',
       host: 'main',
       path: '/customers/',
       body: {
-        customer_id: c.string('customerId'),
+        customer_id: customerId,
         ...fields(c),
       },
+      // A check made before the customer existed may have remembered a 404.
+      effect: { kind: 'customer', customerId },
       // A second create of the same id fails with 400 after the first succeeded, so a retry
       // after a lost answer would turn a success into an error.
       repeatable: false,

@@ -61,12 +61,9 @@ export const reportingRequests = {
     const value = c.integer('value');
     const behaviour = c.oneOf('behaviour', USAGE_BEHAVIOURS);
     if (behaviour === 'SET' && value < 0) c.fail('value', 'a non-negative integer for SET', value);
-    const body: Record<string, unknown> = {
-      value,
-      customer_id: c.string('customerId'),
-      feature_id: c.string('featureId'),
-      behaviour,
-    };
+    const customerId = c.string('customerId');
+    const featureId = c.string('featureId');
+    const body: Record<string, unknown> = { value, customer_id: customerId, feature_id: featureId, behaviour };
     c.copyOptionalStrings(body, { resourceId: 'resource_id' });
     return {
       operation: 'reporting.reportUsage',
@@ -76,6 +73,8 @@ export const reportingRequests = {
       body,
       // SET lands on the same total however often it is sent; DELTA would count twice.
       repeatable: behaviour === 'SET',
+      // The cached meter moves the same way, so an exhausted hard limit denies at once.
+      effect: { kind: 'usage', customerId, featureId, behaviour, value },
     };
   },
 

@@ -83,6 +83,7 @@ export const subscriptionRequests = {
       body,
       // A plan change may prorate and charge: never risk doing it twice.
       repeatable: false,
+      effect: { kind: 'subscription', subscriptionId },
     };
   },
 
@@ -106,6 +107,7 @@ export const subscriptionRequests = {
       path: `/subscriptions/${segment(subscriptionId)}/cancel/`,
       body,
       repeatable: false,
+      effect: { kind: 'subscription', subscriptionId },
     };
   },
 
@@ -122,6 +124,8 @@ export const subscriptionRequests = {
         page_size: c.optionalPositiveInteger('pageSize'),
       },
       repeatable: true,
+      // Teaches the entitlement cache whose subscription is whose, for update and cancel.
+      effect: { kind: 'subscriptions-listed' },
     };
   },
 };

@@ -28,17 +28,20 @@ export type SyncClientOptions = Omit<ClientOptions, 'fetch'>;
 export type SyncArgs<A extends unknown[]> = {
   [I in keyof A]: [A[I]] extends [RequestOptions | undefined]
     ? [RequestOptions | undefined] extends [A[I]]
-      ? SyncRequestOptions | undefined
+      ? Omit<NonNullable<A[I]>, 'signal'> | undefined
       : A[I]
     : A[I];
 };
 
-/** One async method made blocking. (`PagePromise` is tested first: it is also an `APIPromise`.) */
+/**
+ * One async method made blocking. (`PagePromise` is tested first: it is also an `APIPromise`.)
+ * A method that is synchronous already (`entitlements.peek`) stays as it is.
+ */
 export type SyncMethod<F> = F extends (...args: infer A) => PagePromise<infer T>
   ? (...args: SyncArgs<A>) => SyncPage<T>
-  : F extends (...args: infer A) => APIPromise<infer R>
+  : F extends (...args: infer A) => Promise<infer R>
     ? (...args: SyncArgs<A>) => R
-    : never;
+    : F;
 
 /** One async method made blocking, returning the data with the response it came in. */
 export type SyncMethodWithResponse<F> = F extends (...args: infer A) => PagePromise<infer T>
@@ -48,7 +51,12 @@ export type SyncMethodWithResponse<F> = F extends (...args: infer A) => PageProm
     : never;
 
 export type SyncModule<M> = { readonly [K in keyof M]: SyncMethod<M[K]> };
-export type SyncModuleWithResponse<M> = { readonly [K in keyof M]: SyncMethodWithResponse<M[K]> };
+/** Only the methods that answer with a response (those returning an `APIPromise`). */
+export type SyncModuleWithResponse<M> = {
+  readonly [K in keyof M as M[K] extends (...args: never[]) => APIPromise<unknown> ? K : never]: SyncMethodWithResponse<
+    M[K]
+  >;
+};
 
 export type { ModuleName };
 
