@@ -86,6 +86,11 @@ const STORE_FORMAT = 1;
 const FAILED_REFRESH_BACKOFF_MS = 1_000;
 /** One warning per this long while the edge API or the store fails, not one per check. */
 const FAILURE_LOG_INTERVAL_MS = 60_000;
+/**
+ * After the store failed or timed out, it is left alone for this long: while Redis is down, a
+ * miss must not pay `storeTimeout` each time before going to the edge API.
+ */
+const STORE_PAUSE_MS = 1_000;
 /** Subscription → customer pairs remembered (from `subscriptions.list`), so a change drops the right entry. */
 const MAX_KNOWN_SUBSCRIPTIONS = 100_000;
 
@@ -163,6 +168,8 @@ export class EntitlementCache implements PipelineObserver {
   readonly #load: Loader;
   readonly #log: LevelLogger;
   #lastFailureLog = Number.NEGATIVE_INFINITY;
+  /** The store is not asked before this (it failed recently). */
+  #storePausedUntil = 0;
 
   constructor(config: CacheConfig, load: Loader, log: LevelLogger) {
     this.config = config;
@@ -386,6 +393,7 @@ export class EntitlementCache implements PipelineObserver {
     if (customerId === undefined) {
       this.#entries.clear();
       this.#inflight.clear();
+      this.#subscriptions.clear();
       return;
     }
     this.#entries.delete(customerId);
@@ -423,9 +431,10 @@ export class EntitlementCache implements PipelineObserver {
 
   async #fromStore(customerId: string): Promise<CachedSet | undefined> {
     const store = this.config.store;
-    if (!store || !this.config.enabled) return undefined;
+    if (!store || !this.config.enabled || Date.now() < this.#storePausedUntil) return undefined;
     const got = await within(() => store.get(this.#key(customerId)), this.config.storeTimeout);
     if (!got.ok) {
+      this.#storePausedUntil = Date.now() + STORE_PAUSE_MS;
       this.#failure(`the entitlement store did not answer (${describeError(got.error)}); asking the edge API`);
       return undefined;
     }
@@ -439,8 +448,11 @@ export class EntitlementCache implements PipelineObserver {
 
   /** Runs a store write in the background, bounded like every store wait; failures are logged. */
   #storeWork(work: () => Promise<unknown>): void {
+    if (Date.now() < this.#storePausedUntil) return;
     void within(work, this.config.storeTimeout).then((done) => {
-      if (!done.ok) this.#failure(`an entitlement store write failed (${describeError(done.error)})`);
+      if (done.ok) return;
+      this.#storePausedUntil = Date.now() + STORE_PAUSE_MS;
+      this.#failure(`an entitlement store write failed (${describeError(done.error)})`);
     });
   }
 
