@@ -35,10 +35,22 @@ export interface CreateCheckoutSessionResponse {
   checkoutUrl: string;
 }
 
+const CREATE_SESSION_KEYS: Record<keyof CreateCheckoutSessionParams, true> = {
+  planIdentifier: true,
+  chargePeriod: true,
+  successUrl: true,
+  offeringId: true,
+  pricingTableId: true,
+  ruleId: true,
+  customerId: true,
+  features: true,
+  ipAddress: true,
+};
+
 /** Validates and describes the checkout request. */
 export const checkoutRequests = {
   createSession(params: CreateCheckoutSessionParams): RequestSpec<CreateCheckoutSessionResponse> {
-    const c = Check.of('checkout.createSession', params);
+    const c = Check.of('checkout.createSession', params, CREATE_SESSION_KEYS);
     const body: Record<string, unknown> = {
       plan_identifier: c.string('planIdentifier'),
       charge_period: c.oneOf('chargePeriod', CHARGE_PERIODS),

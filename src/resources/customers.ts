@@ -50,10 +50,18 @@ export interface CustomerResponse {
   modifiedOn: string;
 }
 
+/** The keys of create and update (the same four). */
+const CUSTOMER_KEYS: Record<keyof CreateCustomerParams & keyof UpdateCustomerParams, true> = {
+  customerId: true,
+  email: true,
+  name: true,
+  metadata: true,
+};
+
 /** Request builders: validate the input and describe the request. Shared by both clients. */
 export const customerRequests = {
   create(params: CreateCustomerParams): RequestSpec<CustomerResponse> {
-    const c = Check.of('customers.create', params);
+    const c = Check.of('customers.create', params, CUSTOMER_KEYS);
     return {
       operation: 'customers.create',
       method: 'POST',
@@ -70,7 +78,7 @@ export const customerRequests = {
   },
 
   update(params: UpdateCustomerParams): RequestSpec<CustomerResponse> {
-    const c = Check.of('customers.update', params);
+    const c = Check.of('customers.update', params, CUSTOMER_KEYS);
     const customerId = c.string('customerId');
     const body = fields(c);
     if (Object.keys(body).length === 0)
@@ -86,7 +94,7 @@ export const customerRequests = {
   },
 
   retrieve(params: RetrieveCustomerParams): RequestSpec<CustomerResponse> {
-    const c = Check.of('customers.retrieve', params);
+    const c = Check.of('customers.retrieve', params, { customerId: true });
     return {
       operation: 'customers.retrieve',
       method: 'GET',
@@ -97,7 +105,7 @@ export const customerRequests = {
   },
 
   list(params: ListCustomersParams = {}): RequestSpec<PageBody<CustomerResponse>> {
-    const c = Check.of('customers.list', params);
+    const c = Check.of('customers.list', params, { page: true, pageSize: true });
     return {
       operation: 'customers.list',
       method: 'GET',

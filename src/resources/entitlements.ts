@@ -45,10 +45,12 @@ function read(operation: string, customerId: string, featureId?: string): Omit<R
   };
 }
 
+const FEATURE_READ_KEYS: Record<keyof HasAccessParams, true> = { customerId: true, featureId: true };
+
 /** Validates and describes the entitlement reads; the transforms merge and decide access. */
 export const entitlementRequests = {
   hasAccess(params: HasAccessParams): RequestSpec<boolean> {
-    const c = Check.of('entitlements.hasAccess', params);
+    const c = Check.of('entitlements.hasAccess', params, FEATURE_READ_KEYS);
     const customerId = c.string('customerId');
     const featureId = c.string('featureId');
     const toResponse = merged(customerId);
@@ -59,13 +61,13 @@ export const entitlementRequests = {
   },
 
   getEntitlement(params: GetEntitlementParams): RequestSpec<CheckEntitlementsResponse> {
-    const c = Check.of('entitlements.getEntitlement', params);
+    const c = Check.of('entitlements.getEntitlement', params, FEATURE_READ_KEYS);
     const customerId = c.string('customerId');
     return { ...read('entitlements.getEntitlement', customerId, c.string('featureId')), transform: merged(customerId) };
   },
 
   getAllEntitlements(params: GetAllEntitlementsParams): RequestSpec<CheckEntitlementsResponse> {
-    const c = Check.of('entitlements.getAllEntitlements', params);
+    const c = Check.of('entitlements.getAllEntitlements', params, { customerId: true });
     const customerId = c.string('customerId');
     return { ...read('entitlements.getAllEntitlements', customerId), transform: merged(customerId) };
   },

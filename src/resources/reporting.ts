@@ -54,10 +54,26 @@ export interface ReportEventResponse {
   [field: string]: unknown;
 }
 
+const USAGE_KEYS: Record<keyof ReportUsageParams, true> = {
+  value: true,
+  customerId: true,
+  featureId: true,
+  behaviour: true,
+  resourceId: true,
+};
+const EVENT_KEYS: Record<keyof ReportEventParams, true> = {
+  customerId: true,
+  eventName: true,
+  idempotencyKey: true,
+  timestamp: true,
+  resourceId: true,
+  properties: true,
+};
+
 /** Validates and describes the usage and event reports. */
 export const reportingRequests = {
   reportUsage(params: ReportUsageParams): RequestSpec<ReportUsageResponse> {
-    const c = Check.of('reporting.reportUsage', params);
+    const c = Check.of('reporting.reportUsage', params, USAGE_KEYS);
     const value = c.integer('value');
     const behaviour = c.oneOf('behaviour', USAGE_BEHAVIOURS);
     if (behaviour === 'SET' && value < 0) c.fail('value', 'a non-negative integer for SET', value);
@@ -80,7 +96,7 @@ export const reportingRequests = {
   },
 
   reportEvent(params: ReportEventParams): RequestSpec<ReportEventResponse> {
-    const c = Check.of('reporting.reportEvent', params);
+    const c = Check.of('reporting.reportEvent', params, EVENT_KEYS);
     const body: Record<string, unknown> = {
       customer_id: c.string('customerId'),
       event_name: c.string('eventName'),

@@ -58,10 +58,26 @@ export interface SubscriptionResponse {
   [field: string]: unknown;
 }
 
+const UPDATE_KEYS: Record<keyof UpdateSubscriptionParams, true> = {
+  subscriptionId: true,
+  planIdentifier: true,
+  chargePeriod: true,
+  offeringId: true,
+  pricingTableId: true,
+  ruleId: true,
+  ipAddress: true,
+  features: true,
+};
+const CANCEL_KEYS: Record<keyof CancelSubscriptionParams, true> = {
+  subscriptionId: true,
+  cancellationType: true,
+  cancellationDate: true,
+};
+
 /** Validates and describes the subscription requests. */
 export const subscriptionRequests = {
   update(params: UpdateSubscriptionParams): RequestSpec<UpdateSubscriptionResponse> {
-    const c = Check.of('subscriptions.update', params);
+    const c = Check.of('subscriptions.update', params, UPDATE_KEYS);
     const subscriptionId = c.string('subscriptionId');
     const body: Record<string, unknown> = {
       plan_identifier: c.string('planIdentifier'),
@@ -87,7 +103,7 @@ export const subscriptionRequests = {
   },
 
   cancel(params: CancelSubscriptionParams): RequestSpec<CancelSubscriptionResponse> {
-    const c = Check.of('subscriptions.cancel', params);
+    const c = Check.of('subscriptions.cancel', params, CANCEL_KEYS);
     const subscriptionId = c.string('subscriptionId');
     const cancellationType = c.oneOf('cancellationType', CANCELLATION_TYPES);
     const body: Record<string, unknown> = { cancellation_type: cancellationType };
@@ -110,7 +126,7 @@ export const subscriptionRequests = {
   },
 
   list(params: ListSubscriptionsParams = {}): RequestSpec<PageBody<SubscriptionResponse>> {
-    const c = Check.of('subscriptions.list', params);
+    const c = Check.of('subscriptions.list', params, { customerId: true, page: true, pageSize: true });
     return {
       operation: 'subscriptions.list',
       method: 'GET',
