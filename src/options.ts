@@ -14,12 +14,14 @@ export interface ClientOptions {
   accessToken?: string | undefined;
   /**
    * The main API's base URL; a path prefix is kept (`https://proxy.example/paritydeals`).
-   * Default: `PARITYDEALS_BASE_URL`, else `https://api.paritydeals.com`.
+   * Default: `PARITYDEALS_BASE_URL`, else `https://api.paritydeals.com`. Set it together with
+   * `edgeApiUrl`: one without the other is refused (calls would go to two different hosts).
    */
   baseUrl?: string | undefined;
   /**
    * The edge API's base URL, which serves entitlement checks.
-   * Default: `PARITYDEALS_EDGE_API_URL`, else `https://edge.api.paritydeals.com`.
+   * Default: `PARITYDEALS_EDGE_API_URL`, else `https://edge.api.paritydeals.com`. Set it
+   * together with `baseUrl` (for the local emulator: `emu.edgeUrl`).
    */
   edgeApiUrl?: string | undefined;
   /** The API version in every path (`/api/v1/...`). Default: `'v1'`. */
@@ -72,8 +74,7 @@ export function resolveOptions(options: ClientOptions) {
   if (!isLogLevel(logLevel)) throw optionError('logLevel', 'one of off, error, warn, info, debug', logLevel);
   return {
     accessToken: accessToken.trim(),
-    baseUrl: url('baseUrl', options.baseUrl ?? readEnv('PARITYDEALS_BASE_URL') ?? DEFAULT_BASE_URL),
-    edgeApiUrl: url('edgeApiUrl', options.edgeApiUrl ?? readEnv('PARITYDEALS_EDGE_API_URL') ?? DEFAULT_EDGE_API_URL),
+    ...hosts(options),
     apiVersion: nonEmpty('apiVersion', options.apiVersion ?? 'v1'),
     timeout: positive('timeout', options.timeout ?? 10_000),
     edgeTimeout: positive('edgeTimeout', options.edgeTimeout ?? 3_000),
@@ -83,6 +84,58 @@ export function resolveOptions(options: ClientOptions) {
     logger: new LevelLogger(options.logger ?? console, logLevel),
     userAgent: userAgent(),
   };
+}
+
+/**
+ * The two base URLs. Setting one without the other would send some calls, with the token, to
+ * the host chosen and the rest to production (writes to a sandbox, entitlement reads to the
+ * live edge), so that is refused rather than guessed at: the edge host of a proxy or sandbox
+ * cannot be derived from its main host.
+ */
+function hosts(options: ClientOptions): { baseUrl: string; edgeApiUrl: string } {
+  const base = source('baseUrl', options.baseUrl, 'PARITYDEALS_BASE_URL');
+  const edge = source('edgeApiUrl', options.edgeApiUrl, 'PARITYDEALS_EDGE_API_URL');
+  const baseUrl = url('baseUrl', base?.value ?? DEFAULT_BASE_URL);
+  const edgeApiUrl = url('edgeApiUrl', edge?.value ?? DEFAULT_EDGE_API_URL);
+  const lone =
+    base && !edge && trimSlash(baseUrl) !== DEFAULT_BASE_URL
+      ? {
+          set: base,
+          missing: 'edgeApiUrl (or PARITYDEALS_EDGE_API_URL)',
+          other: DEFAULT_EDGE_API_URL,
+          calls: 'entitlement reads',
+        }
+      : edge && !base && trimSlash(edgeApiUrl) !== DEFAULT_EDGE_API_URL
+        ? {
+            set: edge,
+            missing: 'baseUrl (or PARITYDEALS_BASE_URL)',
+            other: DEFAULT_BASE_URL,
+            calls: 'every call but entitlement reads',
+          }
+        : undefined;
+  if (lone) {
+    const emulator =
+      lone.set.name === 'baseUrl' ? ` (the local emulator's is emu.edgeUrl, ${trimSlash(baseUrl)}/edge)` : '';
+    throw new ParityDealsError(
+      `ParityDeals ${lone.set.label} is ${JSON.stringify(lone.set.value)} but ${lone.missing} is not set, so ${lone.calls} would go to ${lone.other} with your access token. Set ${lone.missing} too${emulator}; to use ${lone.other} on purpose, pass it explicitly.`,
+    );
+  }
+  return { baseUrl, edgeApiUrl };
+}
+
+/** Where a URL option came from: the option, else its environment variable, else nowhere. */
+function source(
+  name: 'baseUrl' | 'edgeApiUrl',
+  option: string | undefined,
+  envName: string,
+): { name: string; label: string; value: unknown } | undefined {
+  if (option !== undefined) return { name, label: `option ${name}`, value: option };
+  const env = readEnv(envName);
+  return env === undefined ? undefined : { name, label: `${envName}`, value: env };
+}
+
+function trimSlash(value: string): string {
+  return value.replace(/\/+$/, '');
 }
 
 function optionError(name: string, expected: string, got: unknown): ParityDealsError {

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_BASE_URL, DEFAULT_EDGE_API_URL, ParityDeals, ParityDealsError } from '../src/index.node.js';
+import { resolveOptions } from '../src/options.js';
+import { useEmulator } from './support.js';
+
+const h = useEmulator();
+
+/** Runs `fn` with the environment variables set (undefined: unset), then restores them. */
+function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const set = (entries: [string, string | undefined][]) => {
+    for (const [k, v] of entries)
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  };
+  set(Object.entries(vars));
+  try {
+    return fn();
+  } finally {
+    set(Object.entries(saved));
+  }
+}
+
+const NO_URL_ENV = { PARITYDEALS_BASE_URL: undefined, PARITYDEALS_EDGE_API_URL: undefined };
+
+describe('base URLs never mix hosts', () => {
+  it('refuses baseUrl without edgeApiUrl, naming both, the host reads would reach, and the fix', () => {
+    withEnv(NO_URL_ENV, () => {
+      assert.throws(
+        () => new ParityDeals({ accessToken: 'k', baseUrl: h.emu.url }),
+        (e: unknown) => {
+          assert.ok(e instanceof ParityDealsError);
+          assert.match(e.message, /option baseUrl is "http:\/\/127\.0\.0\.1:\d+"/);
+          assert.match(e.message, /edgeApiUrl \(or PARITYDEALS_EDGE_API_URL\) is not set/);
+          assert.match(e.message, /entitlement reads would go to https:\/\/edge\.api\.paritydeals\.com/);
+          assert.match(e.message, /emu\.edgeUrl, http:\/\/127\.0\.0\.1:\d+\/edge/);
+          return true;
+        },
+      );
+    });
+    assert.deepEqual(h.emu.requests(), []);
+  });
+
+  it('refuses edgeApiUrl without baseUrl, and the same mix from the environment', () => {
+    withEnv(NO_URL_ENV, () => {
+      assert.throws(
+        () => new ParityDeals({ accessToken: 'k', edgeApiUrl: h.emu.edgeUrl }),
+        /option edgeApiUrl is .* but baseUrl \(or PARITYDEALS_BASE_URL\) is not set, so every call but entitlement reads would go to https:\/\/api\.paritydeals\.com/,
+      );
+    });
+    withEnv({ ...NO_URL_ENV, PARITYDEALS_BASE_URL: h.emu.url }, () => {
+      assert.throws(() => new ParityDeals({ accessToken: 'k' }), /PARITYDEALS_BASE_URL is "http/);
+      // The sync client resolves the same options, so it refuses too.
+      assert.throws(() => ParityDeals.createSyncClient({ accessToken: 'k' }), /PARITYDEALS_BASE_URL is "http/);
+    });
+  });
+
+  it('accepts both set, either taken from the environment, or the production host named on purpose', () => {
+    withEnv(NO_URL_ENV, () => {
+      const both = resolveOptions({ accessToken: 'k', baseUrl: h.emu.url, edgeApiUrl: h.emu.edgeUrl });
+      assert.equal(both.edgeApiUrl, h.emu.edgeUrl);
+      const explicit = resolveOptions({
+        accessToken: 'k',
+        baseUrl: 'https://sandbox.example',
+        edgeApiUrl: DEFAULT_EDGE_API_URL,
+      });
+      assert.equal(explicit.edgeApiUrl, DEFAULT_EDGE_API_URL);
+      const defaultBase = resolveOptions({ accessToken: 'k', baseUrl: `${DEFAULT_BASE_URL}/` });
+      assert.equal(defaultBase.edgeApiUrl, DEFAULT_EDGE_API_URL);
+    });
+    withEnv({ PARITYDEALS_BASE_URL: undefined, PARITYDEALS_EDGE_API_URL: h.emu.edgeUrl }, () => {
+      assert.equal(resolveOptions({ accessToken: 'k', baseUrl: h.emu.url }).edgeApiUrl, h.emu.edgeUrl);
+    });
+  });
+});
