@@ -15,6 +15,7 @@ export interface FeatureQuantity {
 export interface CreateCheckoutSessionParams {
   /** The plan being bought. */
   planIdentifier: string;
+  /** The billing cycle, one the plan offers, e.g. `'MONTHLY'`. */
   chargePeriod: ChargePeriod;
   /** Where the customer lands after paying. */
   successUrl: string;

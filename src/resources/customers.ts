@@ -18,13 +18,17 @@ export interface CreateCustomerParams {
 
 /** `customerId` names the customer; give at least one of the others. Only what is given changes. */
 export interface UpdateCustomerParams {
+  /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
+  /** Must be a well-formed email address. */
   email?: string | undefined;
   name?: string | undefined;
+  /** Your key-value pairs, stored as given (keys are never re-cased). */
   metadata?: Record<string, string> | undefined;
 }
 
 export interface RetrieveCustomerParams {
+  /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
 }
 

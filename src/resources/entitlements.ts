@@ -11,11 +11,14 @@ import {
 import { Check } from '../internal/validate.js';
 
 export interface HasAccessParams {
+  /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
+  /** The feature's identifier, as in the ParityDeals dashboard, e.g. `premium-reporting`. */
   featureId: string;
 }
 export type GetEntitlementParams = HasAccessParams;
 export interface GetAllEntitlementsParams {
+  /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
 }
 

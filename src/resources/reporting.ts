@@ -8,8 +8,15 @@ import { Check } from '../internal/validate.js';
 export interface ReportUsageParams {
   /** An integer: the new usage for `SET` (not negative), the change for `DELTA`. */
   value: number;
+  /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
+  /** The metered feature's identifier, e.g. `api-calls`. */
   featureId: string;
+  /**
+   * `'SET'`: `value` becomes the usage (retried freely: it lands on the same total). `'DELTA'`:
+   * `value` is added to it (never sent twice; a lost answer gives `outcomeUnknown`). British
+   * spelling, as in the API.
+   */
   behaviour: UsageBehaviour;
   /** The resource the usage belongs to, when you meter per resource. */
   resourceId?: string | undefined;
@@ -30,7 +37,9 @@ export interface ReportUsageResponse {
 }
 
 export interface ReportEventParams {
+  /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
+  /** Your name for the kind of event, e.g. `report.generated`. */
   eventName: string;
   /**
    * Makes the event count once however often it is sent. Default: a new UUID, made once per

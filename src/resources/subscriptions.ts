@@ -9,9 +9,11 @@ import { segment } from '../internal/path.js';
 import { Check } from '../internal/validate.js';
 
 export interface UpdateSubscriptionParams {
+  /** The subscription's id, e.g. from `subscriptions.list({ customerId })`. */
   subscriptionId: string;
   /** The new plan. */
   planIdentifier: string;
+  /** The new billing cycle, e.g. `'MONTHLY'`. */
   chargePeriod: ChargePeriod;
   offeringId?: string | undefined;
   pricingTableId?: string | undefined;
@@ -27,7 +29,12 @@ export interface UpdateSubscriptionResponse {
 }
 
 export interface CancelSubscriptionParams {
+  /** The subscription's id, e.g. from `subscriptions.list({ customerId })`. */
   subscriptionId: string;
+  /**
+   * `'IMMEDIATE'` ends it now; `'CURRENT_PERIOD_ENDS'` at the end of the period paid for;
+   * `'SPECIFIC_DATE'` on `cancellationDate`.
+   */
   cancellationType: CancellationType;
   /** `YYYY-MM-DD`; required exactly when `cancellationType` is `SPECIFIC_DATE`. */
   cancellationDate?: string | undefined;

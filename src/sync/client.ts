@@ -133,11 +133,11 @@ export class SyncParityDeals {
     this.#channel.start();
 
     const plain = this.#modules(false);
-    this.customers = plain.customers as SyncCustomers;
-    this.checkout = plain.checkout as SyncCheckout;
-    this.entitlements = plain.entitlements as SyncEntitlements;
-    this.reporting = plain.reporting as SyncReporting;
-    this.subscriptions = plain.subscriptions as SyncSubscriptions;
+    this.customers = plain.customers as unknown as SyncCustomers;
+    this.checkout = plain.checkout as unknown as SyncCheckout;
+    this.entitlements = plain.entitlements as unknown as SyncEntitlements;
+    this.reporting = plain.reporting as unknown as SyncReporting;
+    this.subscriptions = plain.subscriptions as unknown as SyncSubscriptions;
     this.withResponse = Object.freeze(this.#modules(true)) as unknown as SyncModulesWithResponse;
   }
 
