@@ -2,7 +2,7 @@ import type { Logger, LogLevel } from './core/logger.js';
 import { isLogLevel } from './core/logger.js';
 import { ParityDealsError } from './core/errors.js';
 import { readEnv } from './internal/env.js';
-import { LevelLogger } from './internal/logger.js';
+import { checkLogger, LevelLogger } from './internal/logger.js';
 import { VERSION } from './version.js';
 
 /** Options of both clients. Every one has a default; some can come from the environment. */
@@ -47,7 +47,10 @@ export interface ClientOptions {
   fetch?: typeof fetch | undefined;
   /** Headers sent with every request. Default: none. */
   defaultHeaders?: Record<string, string> | undefined;
-  /** Where log lines go. Default: `console`. */
+  /**
+   * Where log lines go: an object with `error`, `warn`, `info` and `debug` (one lacking any is
+   * refused). Default: `console`.
+   */
   logger?: Logger | undefined;
   /**
    * `off`, `error`, `warn`, `info` (one line per request) or `debug` (bodies too; the
@@ -69,8 +72,15 @@ export function resolveOptions(options: ClientOptions) {
       'No access token: pass the `accessToken` option or set the PARITYDEALS_ACCESS_TOKEN environment variable (the Server API Key from ParityDeals → Settings → Developers).',
     );
   }
-  const envLevel = readEnv('PARITYDEALS_LOG');
-  const logLevel = options.logLevel ?? (isLogLevel(envLevel) ? envLevel : 'warn');
+  // A level the SDK does not know is refused from the environment as from the option, so that a
+  // typo in PARITYDEALS_LOG does not silently leave the default in place.
+  const envLevel = readEnv('PARITYDEALS_LOG')?.toLowerCase();
+  if (options.logLevel === undefined && envLevel !== undefined && !isLogLevel(envLevel)) {
+    throw new ParityDealsError(
+      `The PARITYDEALS_LOG environment variable must be one of off, error, warn, info, debug, got ${JSON.stringify(envLevel)}.`,
+    );
+  }
+  const logLevel = options.logLevel ?? envLevel ?? 'warn';
   if (!isLogLevel(logLevel)) throw optionError('logLevel', 'one of off, error, warn, info, debug', logLevel);
   return {
     accessToken: accessToken.trim(),
@@ -81,7 +91,7 @@ export function resolveOptions(options: ClientOptions) {
     maxRetries: count('maxRetries', options.maxRetries ?? 2),
     maxRetryDelay: count('maxRetryDelay', options.maxRetryDelay ?? 60_000),
     defaultHeaders: options.defaultHeaders ?? {},
-    logger: new LevelLogger(options.logger ?? console, logLevel),
+    logger: new LevelLogger(options.logger === undefined ? console : checkLogger(options.logger), logLevel),
     userAgent: userAgent(),
   };
 }

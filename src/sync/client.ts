@@ -30,6 +30,7 @@ import { customerRequests } from '../resources/customers.js';
 import { entitlementRequests } from '../resources/entitlements.js';
 import { reportingRequests } from '../resources/reporting.js';
 import { subscriptionRequests } from '../resources/subscriptions.js';
+import { write } from '../internal/logger.js';
 import { assertBlockingSupported, WorkerChannel } from './channel.js';
 import { SyncPage } from './page.js';
 import { fromWire, type LogLine, type PlainSpec, type WireOptions, type WorkerConfig } from './protocol.js';
@@ -211,7 +212,7 @@ export class SyncParityDeals {
   #deliver(lines: LogLine[]): void {
     for (const line of lines) {
       try {
-        this.#logger[line.level](line.message, line.details);
+        write(this.#logger, line.level, line.message, line.details);
       } catch {
         /* the call's outcome matters more than its log line */
       }
