@@ -156,6 +156,15 @@ function optionError(name: string, expected: string, got: unknown): ParityDealsE
 
 function url(name: string, value: unknown): string {
   if (typeof value !== 'string' || !/^https?:\/\/[^/]/.test(value)) throw optionError(name, 'an http(s) URL', value);
+  // `https://api.paritydeals.com/api/v1` would call /api/v1/api/v1/... and get 404s.
+  const api = /\/api(\/v\d+)?\/*$/.exec(value);
+  if (api) {
+    throw optionError(
+      name,
+      `the host (and any proxy prefix) without ${api[0].replace(/\/+$/, '')}, which the SDK adds itself (see apiVersion): ${JSON.stringify(value.slice(0, api.index))}`,
+      value,
+    );
+  }
   return value;
 }
 

@@ -74,3 +74,25 @@ describe('base URLs never mix hosts', () => {
     });
   });
 });
+
+describe('base URLs that already hold the API path', () => {
+  it('refuses a baseUrl or edgeApiUrl ending in /api/v1 (or /api), giving the URL to use', () => {
+    assert.throws(
+      () =>
+        new ParityDeals({
+          accessToken: 'k',
+          baseUrl: 'https://api.paritydeals.com/api/v1/',
+          edgeApiUrl: h.emu.edgeUrl,
+        }),
+      /option baseUrl must be the host \(and any proxy prefix\) without \/api\/v1, which the SDK adds itself \(see apiVersion\): "https:\/\/api\.paritydeals\.com", got "https:\/\/api\.paritydeals\.com\/api\/v1\/"/,
+    );
+    assert.throws(
+      () => new ParityDeals({ accessToken: 'k', baseUrl: h.emu.url, edgeApiUrl: `${h.emu.edgeUrl}/api` }),
+      /option edgeApiUrl must be the host .* without \/api,/,
+    );
+    // A prefix that merely contains "api" is a prefix like any other.
+    assert.doesNotThrow(() =>
+      resolveOptions({ accessToken: 'k', baseUrl: 'https://proxy.example/api-gateway', edgeApiUrl: h.emu.edgeUrl }),
+    );
+  });
+});

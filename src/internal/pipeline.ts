@@ -160,6 +160,8 @@ export class Pipeline {
         url,
         repeatable: spec.repeatable,
         outcomeUnknown: spec.method !== 'GET' && outcomeUnknown(cause),
+        notFound: spec.notFound,
+        reconcile: spec.reconcile,
         attempts: attempt,
         secret: this.#token,
       };

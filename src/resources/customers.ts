@@ -66,15 +66,17 @@ const CUSTOMER_KEYS: Record<keyof CreateCustomerParams & keyof UpdateCustomerPar
 export const customerRequests = {
   create(params: CreateCustomerParams): RequestSpec<CustomerResponse> {
     const c = Check.of('customers.create', params, CUSTOMER_KEYS);
+    const customerId = c.string('customerId');
     return {
       operation: 'customers.create',
       method: 'POST',
       host: 'main',
       path: '/customers/',
       body: {
-        customer_id: c.string('customerId'),
+        customer_id: customerId,
         ...fields(c),
       },
+      reconcile: `Check whether it exists with customers.retrieve({ customerId: ${JSON.stringify(customerId)} })`,
       // A second create of the same id fails with 400 after the first succeeded, so a retry
       // after a lost answer would turn a success into an error.
       repeatable: false,
@@ -94,17 +96,20 @@ export const customerRequests = {
       path: `/customers/${segment(customerId)}/`,
       body,
       repeatable: true,
+      notFound: noCustomer(customerId),
     };
   },
 
   retrieve(params: RetrieveCustomerParams): RequestSpec<CustomerResponse> {
     const c = Check.of('customers.retrieve', params, { customerId: true });
+    const customerId = c.string('customerId');
     return {
       operation: 'customers.retrieve',
       method: 'GET',
       host: 'main',
-      path: `/customers/${segment(c.string('customerId'))}/`,
+      path: `/customers/${segment(customerId)}/`,
       repeatable: true,
+      notFound: noCustomer(customerId),
     };
   },
 
@@ -120,6 +125,11 @@ export const customerRequests = {
     };
   },
 };
+
+/** The advice after a 404 naming a customer. */
+export function noCustomer(customerId: string): string {
+  return `No customer has customerId ${JSON.stringify(customerId)}: create it with customers.create first.`;
+}
 
 function fields(c: Check): Record<string, unknown> {
   const body: Record<string, unknown> = {};

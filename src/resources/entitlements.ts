@@ -9,6 +9,7 @@ import {
   mergeEntitlements,
 } from '../entitlements/access.js';
 import { Check } from '../internal/validate.js';
+import { noCustomer } from './customers.js';
 
 export interface HasAccessParams {
   /** Your id for the customer, as given to `customers.create`. */
@@ -45,6 +46,8 @@ function read(operation: string, customerId: string, featureId?: string): Omit<R
     path: '/entitlements',
     query: { customer_id: customerId, feature_id: featureId },
     repeatable: true,
+    // The edge answers 404 for a customer it does not know; a wrong edgeApiUrl gives 404s too.
+    notFound: `${noCustomer(customerId).slice(0, -1)} (if every entitlement read fails like this, check edgeApiUrl).`,
   };
 }
 

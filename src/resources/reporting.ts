@@ -101,6 +101,7 @@ export const reportingRequests = {
       body,
       // SET lands on the same total however often it is sent; DELTA would count twice.
       repeatable: behaviour === 'SET',
+      reconcile: `Check the customer's usage with entitlements.getEntitlement({ customerId: ${JSON.stringify(body.customer_id)}, featureId: ${JSON.stringify(body.feature_id)} }) (its currentUsage) or in the ParityDeals dashboard`,
     };
   },
 

@@ -106,6 +106,8 @@ export const subscriptionRequests = {
       body,
       // A plan change may prorate and charge: never risk doing it twice.
       repeatable: false,
+      notFound: noSubscription(subscriptionId),
+      reconcile: `Check its plan with subscriptions.list() or in the ParityDeals dashboard`,
     };
   },
 
@@ -129,6 +131,8 @@ export const subscriptionRequests = {
       path: `/subscriptions/${segment(subscriptionId)}/cancel/`,
       body,
       repeatable: false,
+      notFound: noSubscription(subscriptionId),
+      reconcile: `Check its status with subscriptions.list() or in the ParityDeals dashboard`,
     };
   },
 
@@ -148,6 +152,10 @@ export const subscriptionRequests = {
     };
   },
 };
+
+function noSubscription(subscriptionId: string): string {
+  return `No subscription has subscriptionId ${JSON.stringify(subscriptionId)}: find the ids with subscriptions.list({ customerId }).`;
+}
 
 /** Subscriptions: change plans, cancel, list. */
 export class Subscriptions {
