@@ -49,7 +49,6 @@ describe('status → error class', () => {
       // Exactly one specific class holds (403 is not an AuthenticationError, 5xx no other).
       for (const other of SPECIFIC) {
         if (other === expected) continue;
-        if (other === 'AuthenticationError' && expected === 'PermissionDeniedError') continue; // see errors.ts
         assert.ok(!(error instanceof classOf(other)), `${status} must not be an ${other}`);
       }
       assert.equal(h.emu.requests().filter((r) => r.path.includes('/customers/')).length, 1, 'sent once');

@@ -208,9 +208,8 @@ describe('sync client: errors', () => {
     for (const [call, param] of bad) {
       const error = thrown(call);
       assert.ok(error instanceof ValidationError, String(error));
-      assert.ok(error instanceof InvalidRequestError);
+      assert.ok(!(error instanceof InvalidRequestError), 'nothing was sent: not an API answer');
       assert.equal(error.param, param);
-      assert.equal(error.status, 400);
     }
     assert.deepEqual(await r.emu.requests(), []);
   });
