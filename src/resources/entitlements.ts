@@ -5,6 +5,7 @@ import type { RequestSpec } from '../internal/request-spec.js';
 import {
   type CheckEntitlementsResponse,
   type EntitlementDetail,
+  type GetEntitlementResponse,
   hasAccess,
   mergeEntitlements,
 } from '../entitlements/access.js';
@@ -66,10 +67,18 @@ export const entitlementRequests = {
     };
   },
 
-  getEntitlement(params: GetEntitlementParams): RequestSpec<CheckEntitlementsResponse> {
+  getEntitlement(params: GetEntitlementParams): RequestSpec<GetEntitlementResponse> {
     const c = Check.of('entitlements.getEntitlement', params, FEATURE_READ_KEYS);
     const customerId = c.string('customerId');
-    return { ...read('entitlements.getEntitlement', customerId, c.string('featureId')), transform: merged(customerId) };
+    const featureId = c.string('featureId');
+    const toResponse = merged(customerId);
+    return {
+      ...read('entitlements.getEntitlement', customerId, featureId),
+      transform: (data) => {
+        const response = toResponse(data);
+        return { ...response, entitlement: response.entitlements.find((e) => e.featureId === featureId) ?? null };
+      },
+    };
   },
 
   getAllEntitlements(params: GetAllEntitlementsParams): RequestSpec<CheckEntitlementsResponse> {
@@ -99,12 +108,15 @@ export class Entitlements {
   }
 
   /**
-   * The customer's entitlement to one feature: `entitlements` holds at most one merged entry.
+   * The customer's entitlement to one feature: `entitlement` is its merged entry, or null when
+   * the customer does not hold it (`entitlements` is the same as a list, the API's shape).
+   * Entries are typed by `featureType`: for a `METER`, `currentUsage` is a number.
    *
    * @example
-   * const { entitlements: [seats] } = await client.entitlements.getEntitlement({ customerId: 'cust_123', featureId: 'seats' });
+   * const { entitlement } = await client.entitlements.getEntitlement({ customerId: 'cust_123', featureId: 'seats' });
+   * if (entitlement?.featureType === 'METER') console.log(entitlement.currentUsage, entitlement.usageLimit);
    */
-  getEntitlement(params: GetEntitlementParams, options?: RequestOptions): APIPromise<CheckEntitlementsResponse> {
+  getEntitlement(params: GetEntitlementParams, options?: RequestOptions): APIPromise<GetEntitlementResponse> {
     return this.pipeline.send(() => entitlementRequests.getEntitlement(params), options);
   }
 

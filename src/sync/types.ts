@@ -18,7 +18,7 @@ import type {
 } from '../resources/customers.js';
 import type { CreateCheckoutSessionParams, CreateCheckoutSessionResponse } from '../resources/checkout.js';
 import type { GetAllEntitlementsParams, GetEntitlementParams, HasAccessParams } from '../resources/entitlements.js';
-import type { CheckEntitlementsResponse } from '../entitlements/access.js';
+import type { CheckEntitlementsResponse, GetEntitlementResponse } from '../entitlements/access.js';
 import type {
   ReportEventParams,
   ReportEventResponse,
@@ -139,15 +139,18 @@ export interface SyncEntitlements {
    */
   readonly hasAccess: (params: HasAccessParams, options?: SyncRequestOptions | undefined) => boolean;
   /**
-   * The customer's entitlement to one feature: `entitlements` holds at most one merged entry.
+   * The customer's entitlement to one feature: `entitlement` is its merged entry, or null when
+   * the customer does not hold it (`entitlements` is the same as a list, the API's shape).
+   * Entries are typed by `featureType`: for a `METER`, `currentUsage` is a number.
    *
    * @example
-   * const { entitlements: [seats] } = client.entitlements.getEntitlement({ customerId: 'cust_123', featureId: 'seats' });
+   * const { entitlement } = client.entitlements.getEntitlement({ customerId: 'cust_123', featureId: 'seats' });
+   * if (entitlement?.featureType === 'METER') console.log(entitlement.currentUsage, entitlement.usageLimit);
    */
   readonly getEntitlement: (
     params: GetEntitlementParams,
     options?: SyncRequestOptions | undefined,
-  ) => CheckEntitlementsResponse;
+  ) => GetEntitlementResponse;
   /**
    * All of the customer's entitlements, one merged entry per feature.
    *
