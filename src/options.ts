@@ -30,7 +30,8 @@ export interface ClientOptions {
   timeout?: number | undefined;
   /**
    * Milliseconds each attempt of an entitlement read may take. Shorter than `timeout` because
-   * these calls sit on your users' request paths. Default: `3000`.
+   * these calls sit on your users' request paths. Default: `3000`, or `timeout` when that is
+   * given and shorter.
    */
   edgeTimeout?: number | undefined;
   /**
@@ -59,6 +60,11 @@ export interface ClientOptions {
   logLevel?: LogLevel | undefined;
 }
 
+/** Per attempt: the official SDKs' 10 s. */
+const DEFAULT_TIMEOUT = 10_000;
+/** Per attempt of an entitlement read, which sits on the user's request path. */
+const DEFAULT_EDGE_TIMEOUT = 3_000;
+
 export const DEFAULT_BASE_URL = 'https://api.paritydeals.com';
 export const DEFAULT_EDGE_API_URL = 'https://edge.api.paritydeals.com';
 
@@ -86,8 +92,14 @@ export function resolveOptions(options: ClientOptions) {
     accessToken: accessToken.trim(),
     ...hosts(options),
     apiVersion: nonEmpty('apiVersion', options.apiVersion ?? 'v1'),
-    timeout: positive('timeout', options.timeout ?? 10_000),
-    edgeTimeout: positive('edgeTimeout', options.edgeTimeout ?? 3_000),
+    timeout: positive('timeout', options.timeout ?? DEFAULT_TIMEOUT),
+    // A `timeout` shorter than the edge default bounds entitlement reads too: whoever sets only
+    // `timeout: 300` means no attempt to wait longer than 300 ms.
+    edgeTimeout: positive(
+      'edgeTimeout',
+      options.edgeTimeout ??
+        (typeof options.timeout === 'number' ? Math.min(options.timeout, DEFAULT_EDGE_TIMEOUT) : DEFAULT_EDGE_TIMEOUT),
+    ),
     maxRetries: count('maxRetries', options.maxRetries ?? 2),
     maxRetryDelay: count('maxRetryDelay', options.maxRetryDelay ?? 60_000),
     defaultHeaders: options.defaultHeaders ?? {},

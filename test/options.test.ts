@@ -96,3 +96,31 @@ describe('base URLs that already hold the API path', () => {
     );
   });
 });
+
+describe('timeouts', () => {
+  it('a timeout given alone bounds entitlement reads too, never lengthening them', () => {
+    const base = { accessToken: 'k', baseUrl: h.emu.url, edgeApiUrl: h.emu.edgeUrl };
+    assert.deepEqual(pick(resolveOptions({ ...base, timeout: 300 })), { timeout: 300, edgeTimeout: 300 });
+    assert.deepEqual(pick(resolveOptions({ ...base, timeout: 20_000 })), { timeout: 20_000, edgeTimeout: 3_000 });
+    assert.deepEqual(pick(resolveOptions(base)), { timeout: 10_000, edgeTimeout: 3_000 });
+    assert.deepEqual(pick(resolveOptions({ ...base, timeout: 300, edgeTimeout: 5_000 })), {
+      timeout: 300,
+      edgeTimeout: 5_000,
+    });
+  });
+
+  it('an entitlement read of a client made with timeout: 300 gives up after 300 ms', async () => {
+    h.emu.setFaults([{ type: 'hang', path: '/entitlements' }]);
+    const client = h.clientWith({ timeout: 300, maxRetries: 0 });
+    const error = await client.entitlements.hasAccess({ customerId: 'c', featureId: 'f' }).then(
+      () => assert.fail('resolved'),
+      (e: unknown) => e,
+    );
+    assert.equal((error as Error).name, 'APIConnectionTimeoutError');
+    assert.match((error as Error).message, /no answer within 300 ms/);
+  });
+});
+
+function pick(o: { timeout: number; edgeTimeout: number }) {
+  return { timeout: o.timeout, edgeTimeout: o.edgeTimeout };
+}
