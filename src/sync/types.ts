@@ -1,7 +1,9 @@
 /**
- * The synchronous client's types, derived from the async client's so the two cannot drift:
- * a method `(params, options?) => APIPromise<R>` becomes `(params, options?) => R`, a list
- * method's `PagePromise<T>` becomes `SyncPage<T>`, and `options` loses `signal`.
+ * The synchronous client's types: the async client's made blocking. A method
+ * `(params, options?) => APIPromise<R>` becomes `(params, options?) => R`, a list method's
+ * `PagePromise<T>` becomes `SyncPage<T>`, and `options` loses `signal`. `SyncModule` derives
+ * that; the modules below are written out for their docs, and test/sync/types.test.ts proves
+ * each equal to its derived type, so the two clients cannot drift.
  */
 import type { ClientOptions } from '../options.js';
 import type { ModuleName } from '../resources/index.js';
