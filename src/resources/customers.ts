@@ -126,9 +126,9 @@ export const customerRequests = {
   },
 };
 
-/** The advice after a 404 naming a customer. */
-export function noCustomer(customerId: string): string {
-  return `No customer has customerId ${JSON.stringify(customerId)}: create it with customers.create first.`;
+/** The advice after a 404 naming a customer; `also` adds another possible cause. */
+export function noCustomer(customerId: string, also = ''): string {
+  return `No customer has customerId ${JSON.stringify(customerId)}: create it with customers.create first${also}.`;
 }
 
 function fields(c: Check): Record<string, unknown> {

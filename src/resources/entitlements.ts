@@ -48,7 +48,7 @@ function read(operation: string, customerId: string, featureId?: string): Omit<R
     query: { customer_id: customerId, feature_id: featureId },
     repeatable: true,
     // The edge answers 404 for a customer it does not know; a wrong edgeApiUrl gives 404s too.
-    notFound: `${noCustomer(customerId).slice(0, -1)} (if every entitlement read fails like this, check edgeApiUrl).`,
+    notFound: noCustomer(customerId, ' (if every entitlement read fails like this, check edgeApiUrl)'),
   };
 }
 
