@@ -167,7 +167,7 @@ const FEATURE_KEYS = ['identifier', 'quantity'];
  * (`customer_id`, `CustomerId`), a key it ends with (`customer_name` → `name`), or one a slip
  * away (`behavior` → `behaviour`: at most 2 edits, fewer for short names).
  */
-export function suggest(key: string, known: readonly string[]): string | undefined {
+function suggest(key: string, known: readonly string[]): string | undefined {
   const fold = (k: string) => k.replace(/[_\-\s]/g, '').toLowerCase();
   const wanted = fold(key);
   const same = known.find((k) => fold(k) === wanted);
