@@ -37,7 +37,15 @@ export type {
   FeatureQuantity,
 } from './resources/checkout.js';
 export type { HasAccessParams, GetEntitlementParams, GetAllEntitlementsParams } from './resources/entitlements.js';
-export type { EntitlementDetail, MergedEntitlement, CheckEntitlementsResponse } from './entitlements/access.js';
+export type {
+  EntitlementDetail,
+  MergedEntitlement,
+  BooleanEntitlement,
+  MeterEntitlement,
+  CustomizableEntitlement,
+  CheckEntitlementsResponse,
+  GetEntitlementResponse,
+} from './entitlements/access.js';
 export type {
   ReportUsageParams,
   ReportUsageResponse,

@@ -136,7 +136,9 @@ export class Pipeline {
         : { status: (response as TransportResponse).status };
       if (attempt <= maxRetries && shouldRetry(spec.repeatable, cause)) {
         const delay = retryDelay(attempt, response?.headers, config.maxRetryDelay);
-        log.warn(
+        // At info, not warn: a retry that succeeds is not the caller's problem, and an outage
+        // would otherwise print a line per retry on every request of a busy server.
+        log.info(
           `${spec.operation}: ${failure ? scrubText(failure.message, this.#token) : `status ${cause.status}`}; retry ${attempt} of ${maxRetries} in ${Math.round(delay)} ms`,
           { method: spec.method, url },
         );
@@ -158,6 +160,8 @@ export class Pipeline {
         url,
         repeatable: spec.repeatable,
         outcomeUnknown: spec.method !== 'GET' && outcomeUnknown(cause),
+        notFound: spec.notFound,
+        reconcile: spec.reconcile,
         attempts: attempt,
         secret: this.#token,
       };

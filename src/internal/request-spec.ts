@@ -18,6 +18,10 @@ export interface RequestSpec<T = unknown> {
    * failures are retried: see `shouldRetry` in retry.ts.
    */
   repeatable: boolean;
+  /** Said after a 404: which record was missing and what to do, e.g. create the customer first. */
+  notFound?: string;
+  /** For a non-repeatable request whose outcome is unknown: how to check whether it was applied. */
+  reconcile?: string;
   /** Turns the parsed JSON body into the method's result; identity when absent. */
   transform?: (data: unknown) => T;
 }

@@ -5,17 +5,22 @@ import type { RequestSpec } from '../internal/request-spec.js';
 import {
   type CheckEntitlementsResponse,
   type EntitlementDetail,
+  type GetEntitlementResponse,
   hasAccess,
   mergeEntitlements,
 } from '../entitlements/access.js';
 import { Check } from '../internal/validate.js';
+import { noCustomer } from './customers.js';
 
 export interface HasAccessParams {
+  /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
+  /** The feature's identifier, as in the ParityDeals dashboard, e.g. `premium-reporting`. */
   featureId: string;
 }
 export type GetEntitlementParams = HasAccessParams;
 export interface GetAllEntitlementsParams {
+  /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
 }
 
@@ -42,13 +47,17 @@ function read(operation: string, customerId: string, featureId?: string): Omit<R
     path: '/entitlements',
     query: { customer_id: customerId, feature_id: featureId },
     repeatable: true,
+    // The edge answers 404 for a customer it does not know; a wrong edgeApiUrl gives 404s too.
+    notFound: noCustomer(customerId, ' (if every entitlement read fails like this, check edgeApiUrl)'),
   };
 }
+
+const FEATURE_READ_KEYS: Record<keyof HasAccessParams, true> = { customerId: true, featureId: true };
 
 /** Validates and describes the entitlement reads; the transforms merge and decide access. */
 export const entitlementRequests = {
   hasAccess(params: HasAccessParams): RequestSpec<boolean> {
-    const c = Check.of('entitlements.hasAccess', params);
+    const c = Check.of('entitlements.hasAccess', params, FEATURE_READ_KEYS);
     const customerId = c.string('customerId');
     const featureId = c.string('featureId');
     const toResponse = merged(customerId);
@@ -58,14 +67,22 @@ export const entitlementRequests = {
     };
   },
 
-  getEntitlement(params: GetEntitlementParams): RequestSpec<CheckEntitlementsResponse> {
-    const c = Check.of('entitlements.getEntitlement', params);
+  getEntitlement(params: GetEntitlementParams): RequestSpec<GetEntitlementResponse> {
+    const c = Check.of('entitlements.getEntitlement', params, FEATURE_READ_KEYS);
     const customerId = c.string('customerId');
-    return { ...read('entitlements.getEntitlement', customerId, c.string('featureId')), transform: merged(customerId) };
+    const featureId = c.string('featureId');
+    const toResponse = merged(customerId);
+    return {
+      ...read('entitlements.getEntitlement', customerId, featureId),
+      transform: (data) => {
+        const response = toResponse(data);
+        return { ...response, entitlement: response.entitlements.find((e) => e.featureId === featureId) ?? null };
+      },
+    };
   },
 
   getAllEntitlements(params: GetAllEntitlementsParams): RequestSpec<CheckEntitlementsResponse> {
-    const c = Check.of('entitlements.getAllEntitlements', params);
+    const c = Check.of('entitlements.getAllEntitlements', params, { customerId: true });
     const customerId = c.string('customerId');
     return { ...read('entitlements.getAllEntitlements', customerId), transform: merged(customerId) };
   },
@@ -91,12 +108,15 @@ export class Entitlements {
   }
 
   /**
-   * The customer's entitlement to one feature: `entitlements` holds at most one merged entry.
+   * The customer's entitlement to one feature: `entitlement` is its merged entry, or null when
+   * the customer does not hold it (`entitlements` is the same as a list, the API's shape).
+   * Entries are typed by `featureType`: for a `METER`, `currentUsage` is a number.
    *
    * @example
-   * const { entitlements: [seats] } = await client.entitlements.getEntitlement({ customerId: 'cust_123', featureId: 'seats' });
+   * const { entitlement } = await client.entitlements.getEntitlement({ customerId: 'cust_123', featureId: 'seats' });
+   * if (entitlement?.featureType === 'METER') console.log(entitlement.currentUsage, entitlement.usageLimit);
    */
-  getEntitlement(params: GetEntitlementParams, options?: RequestOptions): APIPromise<CheckEntitlementsResponse> {
+  getEntitlement(params: GetEntitlementParams, options?: RequestOptions): APIPromise<GetEntitlementResponse> {
     return this.pipeline.send(() => entitlementRequests.getEntitlement(params), options);
   }
 

@@ -30,6 +30,7 @@ import { customerRequests } from '../resources/customers.js';
 import { entitlementRequests } from '../resources/entitlements.js';
 import { reportingRequests } from '../resources/reporting.js';
 import { subscriptionRequests } from '../resources/subscriptions.js';
+import { write } from '../internal/logger.js';
 import { assertBlockingSupported, WorkerChannel } from './channel.js';
 import { SyncPage } from './page.js';
 import { fromWire, type LogLine, type PlainSpec, type WireOptions, type WorkerConfig } from './protocol.js';
@@ -133,11 +134,11 @@ export class SyncParityDeals {
     this.#channel.start();
 
     const plain = this.#modules(false);
-    this.customers = plain.customers as SyncCustomers;
-    this.checkout = plain.checkout as SyncCheckout;
-    this.entitlements = plain.entitlements as SyncEntitlements;
-    this.reporting = plain.reporting as SyncReporting;
-    this.subscriptions = plain.subscriptions as SyncSubscriptions;
+    this.customers = plain.customers as unknown as SyncCustomers;
+    this.checkout = plain.checkout as unknown as SyncCheckout;
+    this.entitlements = plain.entitlements as unknown as SyncEntitlements;
+    this.reporting = plain.reporting as unknown as SyncReporting;
+    this.subscriptions = plain.subscriptions as unknown as SyncSubscriptions;
     this.withResponse = Object.freeze(this.#modules(true)) as unknown as SyncModulesWithResponse;
   }
 
@@ -211,7 +212,7 @@ export class SyncParityDeals {
   #deliver(lines: LogLine[]): void {
     for (const line of lines) {
       try {
-        this.#logger[line.level](line.message, line.details);
+        write(this.#logger, line.level, line.message, line.details);
       } catch {
         /* the call's outcome matters more than its log line */
       }

@@ -9,6 +9,7 @@ import type {
   CreateCheckoutSessionResponse,
   CreateCustomerParams,
   CustomerResponse,
+  GetEntitlementResponse,
   ListCustomersParams,
   ParityDeals as AsyncClient,
   ReportEventResponse,
@@ -21,7 +22,7 @@ import type {
 import type { APIPromise } from '../../src/core/api-promise.js';
 import type { PagePromise } from '../../src/core/page.js';
 import { ParityDeals } from '../../src/index.node.js';
-import type { SyncPage, SyncParityDeals, SyncRequestOptions } from '../../src/sync/index.js';
+import type { SyncModule, SyncPage, SyncParityDeals, SyncRequestOptions } from '../../src/sync/index.js';
 
 type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
@@ -54,6 +55,19 @@ export type _Checkout = Expect<SameModule<AsyncClient['checkout'], SyncParityDea
 export type _Entitlements = Expect<SameModule<AsyncClient['entitlements'], SyncParityDeals['entitlements']>>;
 export type _Reporting = Expect<SameModule<AsyncClient['reporting'], SyncParityDeals['reporting']>>;
 export type _Subscriptions = Expect<SameModule<AsyncClient['subscriptions'], SyncParityDeals['subscriptions']>>;
+// The modules are written out for their docs; each is exactly the derived blocking type.
+export type _Derived = Expect<
+  Equal<
+    [
+      SyncModule<AsyncClient['customers']>,
+      SyncModule<AsyncClient['checkout']>,
+      SyncModule<AsyncClient['entitlements']>,
+      SyncModule<AsyncClient['reporting']>,
+      SyncModule<AsyncClient['subscriptions']>,
+    ],
+    [S['customers'], S['checkout'], S['entitlements'], S['reporting'], S['subscriptions']]
+  >
+>;
 
 // The concrete results, spelled out, so a wrong derivation cannot pass by being wrong on both sides.
 type S = SyncParityDeals;
@@ -64,6 +78,7 @@ export type _C4 = Expect<Equal<Parameters<S['customers']['list']>[0], ListCustom
 export type _K1 = Expect<Equal<ReturnType<S['checkout']['createSession']>, CreateCheckoutSessionResponse>>;
 export type _E1 = Expect<Equal<ReturnType<S['entitlements']['hasAccess']>, boolean>>;
 export type _E2 = Expect<Equal<ReturnType<S['entitlements']['getAllEntitlements']>, CheckEntitlementsResponse>>;
+export type _E3 = Expect<Equal<ReturnType<S['entitlements']['getEntitlement']>, GetEntitlementResponse>>;
 export type _R1 = Expect<Equal<ReturnType<S['reporting']['reportUsage']>, ReportUsageResponse>>;
 export type _R2 = Expect<Equal<ReturnType<S['reporting']['reportEvent']>, ReportEventResponse>>;
 export type _S1 = Expect<Equal<ReturnType<S['subscriptions']['update']>, UpdateSubscriptionResponse>>;
