@@ -29,4 +29,7 @@ export default defineConfig({
   // import.meta.url (used to find the worker and child entries) has no CommonJS equivalent
   // unless shimmed; without it the CJS chunks fail to load.
   shims: true,
+  // Two classes share the name ParityDeals (the node entry's extends the base one), and bundling
+  // renames one ParityDeals2; keepNames keeps the names util.inspect and stack traces print.
+  keepNames: true,
 });

@@ -43,12 +43,10 @@ async function walkthrough(label: string, client: Client, customerId: string): P
 
   const access = () => client.entitlements.hasAccess({ customerId, featureId: 'api-calls' });
   step('api-calls access?', String(await access()));
-  const { entitlements } = await client.entitlements.getEntitlement({ customerId, featureId: 'api-calls' });
-  const limit = entitlements[0]?.usageLimit ?? 0;
-  step(
-    'api-calls quota',
-    `${entitlements[0]?.currentUsage} of ${limit} used (hard limit: ${entitlements[0]?.hardLimit})`,
-  );
+  const { entitlement: calls } = await client.entitlements.getEntitlement({ customerId, featureId: 'api-calls' });
+  if (calls?.featureType !== 'METER') throw new Error(`api-calls should be a meter, got ${calls?.featureType}`);
+  const limit = calls.usageLimit ?? 0;
+  step('api-calls quota', `${calls.currentUsage} of ${limit} used (hard limit: ${calls.hardLimit})`);
 
   await client.reporting.reportUsage({ value: limit - 1, customerId, featureId: 'api-calls', behaviour: 'SET' });
   await client.reporting.reportUsage({ value: 1, customerId, featureId: 'api-calls', behaviour: 'DELTA' });

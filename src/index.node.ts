@@ -10,8 +10,21 @@ import { SyncParityDeals } from './sync/client.js';
 import type { SyncClientOptions } from './sync/types.js';
 
 export * from './index.js';
+// The blocking client is reachable from the main entry on these runtimes too, for annotations
+// (`const client: SyncParityDeals = ParityDeals.createSyncClient(...)`); paritydeals-sdk/sync
+// exports the same.
+export { SyncParityDeals, SyncPage } from './sync/index.js';
+export type { SyncClientOptions, SyncRequestOptions } from './sync/index.js';
 
-/** @inheritDoc */
+/**
+ * The ParityDeals client. Every method returns a Promise; `ParityDeals.createSyncClient()`
+ * returns the blocking client (`SyncParityDeals`) instead.
+ *
+ * @example
+ * import { ParityDeals } from 'paritydeals-sdk';
+ * const client = ParityDeals.createAsyncClient({ accessToken: process.env.PARITYDEALS_ACCESS_TOKEN });
+ * const ok = await client.entitlements.hasAccess({ customerId: 'cust_123', featureId: 'premium-reporting' });
+ */
 export class ParityDeals extends BaseClient {
   protected static override defaultTransport(): TransportHandle {
     return runtimeTransport();

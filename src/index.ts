@@ -45,7 +45,15 @@ export type {
 } from './resources/entitlements.js';
 export type { FallbackEvent } from './entitlements/cache.js';
 export type { EntitlementStore } from './entitlements/store.js';
-export type { EntitlementDetail, MergedEntitlement, CheckEntitlementsResponse } from './entitlements/access.js';
+export type {
+  EntitlementDetail,
+  MergedEntitlement,
+  BooleanEntitlement,
+  MeterEntitlement,
+  CustomizableEntitlement,
+  CheckEntitlementsResponse,
+  GetEntitlementResponse,
+} from './entitlements/access.js';
 export type {
   ReportUsageParams,
   ReportUsageResponse,

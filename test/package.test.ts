@@ -49,6 +49,15 @@ describe('package', () => {
     assert.equal(out, `function function function function function function ${pkg.version} true`);
   });
 
+  it('exports the blocking client from the main entry on Node, the same class as paritydeals-sdk/sync', () => {
+    const out = node(`
+      const main = await import('paritydeals-sdk');
+      const sync = await import('paritydeals-sdk/sync');
+      console.log(typeof main.SyncParityDeals, main.SyncParityDeals === sync.SyncParityDeals, main.SyncPage === sync.SyncPage);
+    `);
+    assert.equal(out, 'function true true');
+  });
+
   it('gives edge runtimes an entry without Node built-ins', () => {
     const out = node(
       `

@@ -3,7 +3,10 @@
  *
  * - `APIError`: the server answered with an error status. Subclasses per status family.
  * - `APIConnectionError`: no answer came (refused, reset, timeout, abort).
- * - `ValidationError`: the SDK refused the input before sending anything.
+ * - `ValidationError`: the SDK refused the input before sending anything. Not an `APIError`
+ *   (no server answered, so there is no status, no headers, no request id), although the
+ *   official Python SDK raises its `InvalidRequestError` for these: a handler that reports
+ *   `APIError`s as the server's answers must not report a local mistake as one.
  *
  * `instanceof` is decided by a brand rather than by prototype identity, so it holds when the
  * package is loaded twice in one process (an ESM and a CommonJS copy, or two versions of it).
@@ -102,7 +105,7 @@ export class APIError extends ParityDealsError {
 }
 brand(APIError, ParityDealsError);
 
-/** 400: the server (or, for `ValidationError`, the SDK) refused the request as invalid. */
+/** 400: the server refused the request as invalid. */
 export class InvalidRequestError extends APIError {
   static override readonly kind: string = 'InvalidRequestError';
 }
@@ -114,11 +117,16 @@ export class AuthenticationError extends APIError {
 }
 brand(AuthenticationError, APIError);
 
-/** 403: the token is valid but may not do this. */
-export class PermissionDeniedError extends AuthenticationError {
+/**
+ * 403: the token is valid but may not do this. A sibling of `AuthenticationError`, not a kind
+ * of it (the official SDKs raise AuthenticationError for both): a valid token that lacks a
+ * permission is not a wrong token, and a handler that asks for a new token on
+ * AuthenticationError must not do so for it.
+ */
+export class PermissionDeniedError extends APIError {
   static override readonly kind: string = 'PermissionDeniedError';
 }
-brand(PermissionDeniedError, AuthenticationError);
+brand(PermissionDeniedError, APIError);
 
 /** 404: no such customer, subscription or route. */
 export class NotFoundError extends APIError {
@@ -145,19 +153,19 @@ export class ServerError extends APIError {
 brand(ServerError, APIError);
 
 /**
- * The SDK refused the input before sending anything. `param` names the offending parameter.
- * Its `status` is 400, what the server would have answered.
+ * The SDK refused the input before sending anything: nothing reached the server, so this is
+ * not an `APIError` and has no status. `param` names the offending parameter.
  */
-export class ValidationError extends InvalidRequestError {
+export class ValidationError extends ParityDealsError {
   static override readonly kind: string = 'ValidationError';
   /** The parameter at fault, e.g. `email` or `features[1].quantity`. */
   readonly param: string;
   constructor(message: string, param: string) {
-    super(message, { status: 400, body: undefined });
+    super(message);
     this.param = param;
   }
 }
-brand(ValidationError, InvalidRequestError);
+brand(ValidationError, ParityDealsError);
 
 export interface ConnectionErrorInit {
   method?: string | undefined;

@@ -1,4 +1,5 @@
 import { APIPromise, type WithResponse } from './api-promise.js';
+import { ParityDealsError } from './errors.js';
 
 /** One page as the API sends it (Django REST framework's page-number pagination). */
 export interface PageBody<T> {
@@ -35,7 +36,7 @@ export abstract class PageFields<T> implements PageBody<T> {
 
   /** The query that selects the next page: the `next` link's (a page number or a cursor). */
   protected nextPageQuery(): Record<string, string> {
-    if (!this.hasNextPage()) throw new Error('This is the last page: check hasNextPage() first.');
+    if (!this.hasNextPage()) throw new ParityDealsError('This is the last page: check hasNextPage() first.');
     return nextQuery(this.next as string);
   }
 }

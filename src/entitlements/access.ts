@@ -1,6 +1,6 @@
 import type { FeatureType } from '../core/enums.js';
 
-/** One entitlement as the API sends it. */
+/** One entitlement as the API sends it: any field but the first three may be null or absent. */
 export interface EntitlementDetail {
   featureId: string;
   featureType: FeatureType | (string & {});
@@ -15,18 +15,62 @@ export interface EntitlementDetail {
   [field: string]: unknown;
 }
 
+/** What every merged entitlement has, whatever its type. */
+interface EntitlementFields {
+  featureId: string;
+  /** The server's verdict (any entry's, when merged). For meters, `hasAccess()` applies the limit rule instead. */
+  hasAccess: boolean;
+  /** The entries merged into this one, as the API sent them (more than one: a plan and a top-up). */
+  entries: EntitlementDetail[];
+  /** Fields the API sends beyond these, kept as sent. */
+  [field: string]: unknown;
+}
+
+/** An on/off feature (`FLAG` is older data's name for it). */
+export interface BooleanEntitlement extends EntitlementFields {
+  featureType: 'BOOLEAN' | 'FLAG';
+}
+
+/** A metered feature (`LIMIT` is older data's name for it): usage counted against a limit. */
+export interface MeterEntitlement extends EntitlementFields {
+  featureType: 'METER' | 'LIMIT';
+  /** True: access ends when nothing remains. False (or not sent): usage may pass the limit. */
+  hardLimit: boolean;
+  /** The limit (summed over entries), or null when unlimited. */
+  usageLimit: number | null;
+  /** Usage in the current period (summed over entries); 0 when the API sent none. */
+  currentUsage: number;
+  /** `usageLimit - currentUsage`, or null when unlimited. */
+  remaining: number | null;
+  /** When the usage next resets, `YYYY-MM-DD HH:MM:SS` (UTC), or null when it never does. */
+  resetAt: string | null;
+}
+
+/** A feature with a value per plan (e.g. storage-gb), given as `usageLimit`. */
+export interface CustomizableEntitlement extends EntitlementFields {
+  featureType: 'CUSTOMIZABLE';
+  /** The feature's value for this customer, or null when the plan sets none. */
+  usageLimit: number | null;
+}
+
 /**
  * One feature's entitlement after merging the entries that share its `featureId` (a customer
- * holding a base plan and a top-up gets one entry from each). `entries` keeps them as sent.
+ * holding a base plan and a top-up gets one entry from each), typed by `featureType`:
+ * `if (e.featureType === 'METER') e.currentUsage` is a number. `entries` keeps them as sent.
+ * (A featureType this SDK does not know yet, one the API adds later, passes through as sent.)
  */
-export interface MergedEntitlement extends EntitlementDetail {
-  entries: EntitlementDetail[];
-}
+export type MergedEntitlement = BooleanEntitlement | MeterEntitlement | CustomizableEntitlement;
 
 export interface CheckEntitlementsResponse {
   customerId: string;
   /** One merged entry per feature, in the order the features first appear. */
   entitlements: MergedEntitlement[];
+}
+
+/** `getEntitlement`'s answer: the API's shape, plus the one entry asked for. */
+export interface GetEntitlementResponse extends CheckEntitlementsResponse {
+  /** The merged entry of the feature asked for, or null when the customer does not hold it. */
+  entitlement: MergedEntitlement | null;
 }
 
 /** Both spellings of a metered feature: `LIMIT` is what older data calls a meter. */
@@ -53,22 +97,34 @@ export function mergeEntitlements(entries: readonly EntitlementDetail[]): Merged
 
 function mergeGroup(group: EntitlementDetail[]): MergedEntitlement {
   const first = group[0] as EntitlementDetail;
-  if (group.length === 1) return { ...first, entries: group };
-  const merged: MergedEntitlement = {
+  const merged: Record<string, unknown> = {
     ...first,
     hasAccess: group.some((e) => e.hasAccess === true),
-    hardLimit: group.some((e) => e.hardLimit === true),
-    resetAt: soonest(group.map((e) => e.resetAt)),
     entries: group,
   };
   if (isMeter(first.featureType)) {
     const usageLimit = sum(group.map((e) => e.usageLimit));
     const currentUsage = sum(group.map((e) => e.currentUsage));
+    merged.hardLimit = group.some((e) => e.hardLimit === true);
     merged.usageLimit = usageLimit;
-    merged.currentUsage = currentUsage;
-    merged.remaining = usageLimit === null || currentUsage === null ? null : usageLimit - currentUsage;
+    merged.currentUsage = currentUsage ?? 0;
+    // One entry's remaining is the server's, null included (a hard limit with nothing known to
+    // remain ends access); several are recomputed from the sums.
+    merged.remaining =
+      group.length === 1
+        ? (first.remaining ?? null)
+        : usageLimit === null || currentUsage === null
+          ? null
+          : usageLimit - currentUsage;
+    merged.resetAt = soonest(group.map((e) => e.resetAt));
+  } else {
+    if (group.length > 1) {
+      merged.hardLimit = group.some((e) => e.hardLimit === true);
+      merged.resetAt = soonest(group.map((e) => e.resetAt));
+    }
+    if (first.featureType === 'CUSTOMIZABLE') merged.usageLimit = first.usageLimit ?? null;
   }
-  return merged;
+  return merged as MergedEntitlement;
 }
 
 function sum(values: (number | null | undefined)[]): number | null {
@@ -89,7 +145,7 @@ function soonest(values: (string | null | undefined)[]): string | null {
  * absent → false; a meter → false only when it has a hard limit and nothing remains (a soft
  * limit keeps access after the quota is used up); anything else → the server's `hasAccess`.
  */
-export function hasAccess(entitlement: EntitlementDetail | undefined): boolean {
+export function hasAccess(entitlement: EntitlementDetail | MergedEntitlement | undefined | null): boolean {
   if (!entitlement) return false;
   if (isMeter(entitlement.featureType)) {
     if (entitlement.hardLimit !== true) return true;

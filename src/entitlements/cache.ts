@@ -26,7 +26,14 @@ import type { RequestOptions } from '../core/request-options.js';
 import type { LevelLogger } from '../internal/logger.js';
 import type { PipelineObserver } from '../internal/pipeline.js';
 import type { Effect, RequestSpec } from '../internal/request-spec.js';
-import { type CheckEntitlementsResponse, hasAccess, isMeter, type MergedEntitlement } from './access.js';
+import {
+  type CheckEntitlementsResponse,
+  type GetEntitlementResponse,
+  hasAccess,
+  isMeter,
+  type MergedEntitlement,
+  type MeterEntitlement,
+} from './access.js';
 import { Lru } from './lru.js';
 import { type EntitlementStore, within } from './store.js';
 
@@ -142,13 +149,14 @@ export class CachedSet {
     return promise;
   }
 
-  /** `{ customerId, entitlements }` with at most the one entry for `featureId`. */
-  one(featureId: string): CheckEntitlementsResponse {
+  /** `{ customerId, entitlements, entitlement }` for the one feature (none when not held). */
+  one(featureId: string): GetEntitlementResponse {
     const entry = this.byFeature.get(featureId);
     return Object.freeze({
       customerId: this.data.customerId,
       entitlements: Object.freeze(entry ? [entry] : []),
-    }) as CheckEntitlementsResponse;
+      entitlement: entry ?? null,
+    }) as GetEntitlementResponse;
   }
 }
 
@@ -407,11 +415,12 @@ export class EntitlementCache implements PipelineObserver {
     if (!(set instanceof CachedSet)) return;
     const entry = set.byFeature.get(featureId);
     if (!entry || !isMeter(entry.featureType)) return;
+    const meter = entry as MeterEntitlement;
     // The server never lets usage go below zero; neither does the copy.
-    const currentUsage = Math.max(0, behaviour === 'SET' ? value : (entry.currentUsage ?? 0) + value);
-    const limit = entry.usageLimit;
+    const currentUsage = Math.max(0, behaviour === 'SET' ? value : (meter.currentUsage ?? 0) + value);
+    const limit = meter.usageLimit;
     const remaining = typeof limit === 'number' ? Math.max(0, limit - currentUsage) : null;
-    const moved: MergedEntitlement = { ...entry, currentUsage, remaining };
+    const moved: MeterEntitlement = { ...meter, currentUsage, remaining };
     moved.hasAccess = hasAccess(moved);
     const data: CheckEntitlementsResponse = {
       customerId: set.data.customerId,

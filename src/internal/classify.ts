@@ -22,6 +22,10 @@ export interface FailureContext {
   repeatable: boolean;
   /** Whether the request may have been applied by the server. */
   outcomeUnknown: boolean;
+  /** The request's advice after a 404 (RequestSpec.notFound). */
+  notFound?: string | undefined;
+  /** How to check a non-repeatable request whose outcome is unknown (RequestSpec.reconcile). */
+  reconcile?: string | undefined;
   attempts: number;
   /** The access token, to scrub from anything a custom fetch put in its errors. */
   secret: string;
@@ -58,9 +62,11 @@ export function errorFromResponse(
     url: ctx.url,
     outcomeUnknown: ctx.outcomeUnknown,
   };
-  const reason = describeBody(body);
+  const reason = isHtml(body, headers)
+    ? 'an HTML page, not an answer of the ParityDeals API: check that baseUrl and edgeApiUrl point at it'
+    : describeBody(body);
   const head = `${status} ${STATUS_TEXT[status] ?? 'Error'}`;
-  const message = `${ctx.operation} failed: ${head}${reason ? `: ${reason}` : ''} (${ctx.method} ${ctx.url})${tail(ctx)}`;
+  const message = `${ctx.operation} failed: ${head}${reason ? `: ${reason}` : ''} (${ctx.method} ${ctx.url})${advice(status, ctx)}${tail(ctx)}`;
   if (status === 400) return new InvalidRequestError(message, init);
   if (status === 401) return new AuthenticationError(message, init);
   if (status === 403) return new PermissionDeniedError(message, init);
@@ -91,13 +97,28 @@ export function errorFromTransport(error: TransportError, ctx: FailureContext): 
   }
 }
 
+/** What to do about a status the caller can fix. */
+function advice(status: number, ctx: FailureContext): string {
+  if (status === 401) {
+    return ' The access token was refused: check the accessToken option or the PARITYDEALS_ACCESS_TOKEN environment variable (the Server API Key from ParityDeals → Settings → Developers).';
+  }
+  if (status === 404 && ctx.notFound) return ` ${ctx.notFound}`;
+  return '';
+}
+
+/** A web page (a proxy's, a framework's 404) rather than the API's JSON: not worth quoting. */
+function isHtml(body: unknown, headers: Record<string, string>): boolean {
+  if (typeof body !== 'string') return false;
+  return /^\s*<(!doctype|html|head|body|\?xml)/i.test(body) || /text\/html/i.test(headers['content-type'] ?? '');
+}
+
 /** The sentence that tells the caller whether to worry about a half-done operation. */
 function tail(ctx: FailureContext): string {
   const tries = ctx.attempts > 1 ? ` after ${ctx.attempts} attempts` : '';
   if (!ctx.outcomeUnknown) return tries ? ` Failed${tries}.` : '';
   return ctx.repeatable
     ? ` The outcome is unknown${tries}: the server may have applied it; it is safe to send again.`
-    : ` The outcome is unknown${tries}: the server may have applied it, and it was not retried because repeating it could apply it twice. Check the state before sending it again.`;
+    : ` The outcome is unknown${tries}: the server may have applied it, and it was not retried because repeating it could apply it twice. ${ctx.reconcile ?? 'Check the state'} before sending it again.`;
 }
 
 function parseBody(text: string): unknown {

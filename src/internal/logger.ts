@@ -1,3 +1,4 @@
+import { ParityDealsError } from '../core/errors.js';
 import type { Logger, LogLevel } from '../core/logger.js';
 
 /** Each level's rank, quietest first: a line is logged when its level ranks at most the logger's. */
@@ -20,17 +21,44 @@ export class LevelLogger {
     return this.rank >= RANK[level];
   }
   error(message: string, details?: Record<string, unknown>): void {
-    if (this.rank >= 1) this.sink.error(`[paritydeals] ${message}`, details);
+    if (this.rank >= 1) write(this.sink, 'error', `[paritydeals] ${message}`, details);
   }
   warn(message: string, details?: Record<string, unknown>): void {
-    if (this.rank >= 2) this.sink.warn(`[paritydeals] ${message}`, details);
+    if (this.rank >= 2) write(this.sink, 'warn', `[paritydeals] ${message}`, details);
   }
   info(message: string, details?: Record<string, unknown>): void {
-    if (this.rank >= 3) this.sink.info(`[paritydeals] ${message}`, details);
+    if (this.rank >= 3) write(this.sink, 'info', `[paritydeals] ${message}`, details);
   }
   debug(message: string, details?: Record<string, unknown>): void {
-    if (this.rank >= 4) this.sink.debug(`[paritydeals] ${message}`, details);
+    if (this.rank >= 4) write(this.sink, 'debug', `[paritydeals] ${message}`, details);
   }
+}
+
+/**
+ * Hands one line to a logger. Without details only the message is passed: `console.info(m,
+ * undefined)` prints a trailing `undefined`.
+ */
+export function write(
+  sink: Logger,
+  level: Exclude<LogLevel, 'off'>,
+  message: string,
+  details: Record<string, unknown> | undefined,
+): void {
+  if (details === undefined) sink[level](message);
+  else sink[level](message, details);
+}
+
+/** Refuses a logger that lacks one of the four methods, before a log line would find out. */
+export function checkLogger(logger: unknown): Logger {
+  const missing = (['error', 'warn', 'info', 'debug'] as const).filter(
+    (level) => typeof (logger as Partial<Logger> | null)?.[level] !== 'function',
+  );
+  if (typeof logger !== 'object' || logger === null || missing.length > 0) {
+    throw new ParityDealsError(
+      `ParityDeals option logger must have the methods error, warn, info and debug (like console, pino or winston); ${typeof logger === 'object' && logger !== null ? `it lacks ${missing.join(', ')}` : `got ${String(logger)}`}.`,
+    );
+  }
+  return logger as Logger;
 }
 
 /** Header names whose values never reach a log line. */

@@ -169,7 +169,9 @@ export class Pipeline {
           ? retryDelay(attempt, response?.headers, config.maxRetryDelay)
           : undefined;
       if (delay !== undefined && delay + MIN_USEFUL_ATTEMPT_MS < deadline - Date.now()) {
-        log.warn(
+        // At info, not warn: a retry that succeeds is not the caller's problem, and an outage
+        // would otherwise print a line per retry on every request of a busy server.
+        log.info(
           `${spec.operation}: ${failure ? scrubText(failure.message, this.#token) : `status ${cause.status}`}; retry ${attempt} of ${maxRetries} in ${Math.round(delay)} ms`,
           { method: spec.method, url },
         );
@@ -191,6 +193,8 @@ export class Pipeline {
         url,
         repeatable: spec.repeatable,
         outcomeUnknown: spec.method !== 'GET' && outcomeUnknown(cause),
+        notFound: spec.notFound,
+        reconcile: spec.reconcile,
         attempts: attempt,
         secret: this.#token,
       };

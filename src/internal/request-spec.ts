@@ -29,6 +29,10 @@ export interface RequestSpec<T = unknown> {
    * it crosses to the sync client's worker and back; the client that sent the request applies it.
    */
   effect?: Effect;
+  /** Said after a 404: which record was missing and what to do, e.g. create the customer first. */
+  notFound?: string;
+  /** For a non-repeatable request whose outcome is unknown: how to check whether it was applied. */
+  reconcile?: string;
   /** Turns the parsed JSON body into the method's result; identity when absent. */
   transform?: (data: unknown) => T;
 }

@@ -11,12 +11,36 @@ export class Check {
     private readonly params: Record<string, unknown>,
   ) {}
 
-  /** Starts checking `params`, which must be a plain object. */
-  static of(operation: string, params: unknown): Check {
+  /**
+   * Starts checking `params`, which must be a plain object holding only the keys of `known`.
+   * An unknown key is refused rather than dropped: TypeScript catches a misspelling only in an
+   * object literal, and a dropped `customer_id` makes a checkout without its customer. `known`
+   * is typed by the method's params interface, so a parameter added there must be listed here.
+   */
+  static of<P extends object>(operation: string, params: P | undefined, known: Record<keyof P, true>): Check {
     if (typeof params !== 'object' || params === null || Array.isArray(params)) {
       throw new ValidationError(`${operation}: expected one object of parameters, got ${show(params)}`, 'params');
     }
-    return new Check(operation, params as Record<string, unknown>);
+    const check = new Check(operation, params as Record<string, unknown>);
+    check.onlyKnownKeys('', params as Record<string, unknown>, Object.keys(known));
+    return check;
+  }
+
+  /**
+   * Refuses a key of `object` that is not in `known`, suggesting the one meant. `at` prefixes
+   * the names (`features[0].`). When the key meant is required and missing, the message says so,
+   * so the caller reads the whole mistake in one line.
+   */
+  private onlyKnownKeys(at: string, object: Record<string, unknown>, known: readonly string[]): void {
+    for (const key of Object.keys(object)) {
+      if (known.includes(key)) continue;
+      const meant = suggest(key, known);
+      const hint =
+        meant === undefined
+          ? ` (known: ${known.join(', ')})`
+          : `; did you mean ${at}${meant}?${object[meant] === undefined ? ` (${at}${meant} was not given)` : ''}`;
+      throw new ValidationError(`${this.operation}: unknown parameter ${at}${key}${hint}`, `${at}${key}`);
+    }
   }
 
   fail(param: string, expected: string, got: unknown): never {
@@ -86,6 +110,7 @@ export class Check {
     return value.map((item: unknown, i) => {
       const at = `${param}[${i}]`;
       if (!isPlainObject(item)) this.fail(at, 'an object { identifier, quantity }', item);
+      this.onlyKnownKeys(`${at}.`, item, FEATURE_KEYS);
       const { identifier, quantity } = item;
       if (typeof identifier !== 'string' || identifier.trim() === '')
         this.fail(`${at}.identifier`, 'a non-empty string', identifier);
@@ -133,6 +158,50 @@ export class Check {
   has(param: string): boolean {
     return this.params[param] !== undefined;
   }
+}
+
+const FEATURE_KEYS = ['identifier', 'quantity'];
+
+/**
+ * The known key a caller most likely meant by `key`, if any: the same word in camelCase
+ * (`customer_id`, `CustomerId`), a key it ends with (`customer_name` → `name`), or one a slip
+ * away (`behavior` → `behaviour`: at most 2 edits, fewer for short names).
+ */
+function suggest(key: string, known: readonly string[]): string | undefined {
+  const fold = (k: string) => k.replace(/[_\-\s]/g, '').toLowerCase();
+  const wanted = fold(key);
+  const same = known.find((k) => fold(k) === wanted);
+  if (same !== undefined) return same;
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = distance(wanted, fold(k));
+    if (d < bestDistance && d <= Math.min(2, Math.max(1, Math.floor(k.length / 3)))) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  if (best !== undefined) return best;
+  // `customer_name` for `name`: the longest known key the caller's key ends with.
+  const endings = known.filter((k) => wanted.endsWith(fold(k)) && wanted.length > fold(k).length);
+  return endings.sort((a, b) => b.length - a.length)[0];
+}
+
+/** Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`. */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => (d[i] as number[])[j] as number;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
+      (d[i] as number[])[j] = best;
+    }
+  }
+  return at(a.length, b.length);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -15,6 +15,7 @@ export interface FeatureQuantity {
 export interface CreateCheckoutSessionParams {
   /** The plan being bought. */
   planIdentifier: string;
+  /** The billing cycle, one the plan offers, e.g. `'MONTHLY'`. */
   chargePeriod: ChargePeriod;
   /** Where the customer lands after paying. */
   successUrl: string;
@@ -35,10 +36,22 @@ export interface CreateCheckoutSessionResponse {
   checkoutUrl: string;
 }
 
+const CREATE_SESSION_KEYS: Record<keyof CreateCheckoutSessionParams, true> = {
+  planIdentifier: true,
+  chargePeriod: true,
+  successUrl: true,
+  offeringId: true,
+  pricingTableId: true,
+  ruleId: true,
+  customerId: true,
+  features: true,
+  ipAddress: true,
+};
+
 /** Validates and describes the checkout request. */
 export const checkoutRequests = {
   createSession(params: CreateCheckoutSessionParams): RequestSpec<CreateCheckoutSessionResponse> {
-    const c = Check.of('checkout.createSession', params);
+    const c = Check.of('checkout.createSession', params, CREATE_SESSION_KEYS);
     const body: Record<string, unknown> = {
       plan_identifier: c.string('planIdentifier'),
       charge_period: c.oneOf('chargePeriod', CHARGE_PERIODS),

@@ -18,13 +18,17 @@ export interface CreateCustomerParams {
 
 /** `customerId` names the customer; give at least one of the others. Only what is given changes. */
 export interface UpdateCustomerParams {
+  /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
+  /** Must be a well-formed email address. */
   email?: string | undefined;
   name?: string | undefined;
+  /** Your key-value pairs, stored as given (keys are never re-cased). */
   metadata?: Record<string, string> | undefined;
 }
 
 export interface RetrieveCustomerParams {
+  /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
 }
 
@@ -50,10 +54,18 @@ export interface CustomerResponse {
   modifiedOn: string;
 }
 
+/** The keys of create and update (the same four). */
+const CUSTOMER_KEYS: Record<keyof CreateCustomerParams & keyof UpdateCustomerParams, true> = {
+  customerId: true,
+  email: true,
+  name: true,
+  metadata: true,
+};
+
 /** Request builders: validate the input and describe the request. Shared by both clients. */
 export const customerRequests = {
   create(params: CreateCustomerParams): RequestSpec<CustomerResponse> {
-    const c = Check.of('customers.create', params);
+    const c = Check.of('customers.create', params, CUSTOMER_KEYS);
     const customerId = c.string('customerId');
     return {
       operation: 'customers.create',
@@ -64,16 +76,17 @@ export const customerRequests = {
         customer_id: customerId,
         ...fields(c),
       },
-      // A check made before the customer existed may have remembered a 404.
-      effect: { kind: 'customer', customerId },
+      reconcile: `Check whether it exists with customers.retrieve({ customerId: ${JSON.stringify(customerId)} })`,
       // A second create of the same id fails with 400 after the first succeeded, so a retry
       // after a lost answer would turn a success into an error.
       repeatable: false,
+      // A check made before the customer existed may have remembered a 404.
+      effect: { kind: 'customer', customerId },
     };
   },
 
   update(params: UpdateCustomerParams): RequestSpec<CustomerResponse> {
-    const c = Check.of('customers.update', params);
+    const c = Check.of('customers.update', params, CUSTOMER_KEYS);
     const customerId = c.string('customerId');
     const body = fields(c);
     if (Object.keys(body).length === 0)
@@ -85,22 +98,25 @@ export const customerRequests = {
       path: `/customers/${segment(customerId)}/`,
       body,
       repeatable: true,
+      notFound: noCustomer(customerId),
     };
   },
 
   retrieve(params: RetrieveCustomerParams): RequestSpec<CustomerResponse> {
-    const c = Check.of('customers.retrieve', params);
+    const c = Check.of('customers.retrieve', params, { customerId: true });
+    const customerId = c.string('customerId');
     return {
       operation: 'customers.retrieve',
       method: 'GET',
       host: 'main',
-      path: `/customers/${segment(c.string('customerId'))}/`,
+      path: `/customers/${segment(customerId)}/`,
       repeatable: true,
+      notFound: noCustomer(customerId),
     };
   },
 
   list(params: ListCustomersParams = {}): RequestSpec<PageBody<CustomerResponse>> {
-    const c = Check.of('customers.list', params);
+    const c = Check.of('customers.list', params, { page: true, pageSize: true });
     return {
       operation: 'customers.list',
       method: 'GET',
@@ -111,6 +127,11 @@ export const customerRequests = {
     };
   },
 };
+
+/** The advice after a 404 naming a customer; `also` adds another possible cause. */
+export function noCustomer(customerId: string, also = ''): string {
+  return `No customer has customerId ${JSON.stringify(customerId)}: create it with customers.create first${also}.`;
+}
 
 function fields(c: Check): Record<string, unknown> {
   const body: Record<string, unknown> = {};

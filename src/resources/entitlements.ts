@@ -1,20 +1,26 @@
 import { APIPromise, type ResponseInfo, type WithResponse } from '../core/api-promise.js';
 import { APIUserAbortError } from '../core/errors.js';
 import type { RequestOptions } from '../core/request-options.js';
-import { type CheckEntitlementsResponse, type EntitlementDetail, mergeEntitlements } from '../entitlements/access.js';
+import {
+  type CheckEntitlementsResponse,
+  type EntitlementDetail,
+  type GetEntitlementResponse,
+  mergeEntitlements,
+} from '../entitlements/access.js';
 import type { CachedSet, EntitlementCache, Resolved } from '../entitlements/cache.js';
 import type { RequestSpec } from '../internal/request-spec.js';
 import { Check } from '../internal/validate.js';
+import { noCustomer } from './customers.js';
 
 export interface HasAccessParams {
-  /** Your id of the customer (the `customerId` you created them with). */
+  /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
-  /** The feature's identifier, as in your ParityDeals plans. */
+  /** The feature's identifier, as in the ParityDeals dashboard, e.g. `premium-reporting`. */
   featureId: string;
 }
 export type GetEntitlementParams = HasAccessParams;
 export interface GetAllEntitlementsParams {
-  /** Your id of the customer (the `customerId` you created them with). */
+  /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
 }
 
@@ -39,9 +45,12 @@ export interface PrefetchResult {
 }
 
 interface RawEntitlements {
-  customerId?: string;
-  entitlements?: EntitlementDetail[];
+  customerId?: string | undefined;
+  entitlements?: EntitlementDetail[] | undefined;
 }
+
+const FEATURE_READ_KEYS: Record<keyof HasAccessParams, true> = { customerId: true, featureId: true };
+const CUSTOMER_READ_KEYS: Record<keyof GetAllEntitlementsParams, true> = { customerId: true };
 
 /**
  * Loads at most this many customers at once in `prefetch`: a warm-up must not burst the edge API
@@ -52,18 +61,23 @@ const PREFETCH_CONCURRENCY = 8;
 /** The parameters of the reads, checked before anything is looked up or sent. */
 export const entitlementParams = {
   feature(operation: string, params: HasAccessParams): HasAccessParams {
-    const c = Check.of(operation, params);
+    const c = Check.of(operation, params, FEATURE_READ_KEYS);
     return { customerId: c.string('customerId'), featureId: c.string('featureId') };
   },
   customer(operation: string, params: GetAllEntitlementsParams): string {
-    return Check.of(operation, params).string('customerId');
+    return Check.of(operation, params, CUSTOMER_READ_KEYS).string('customerId');
   },
   /** A list of customer ids, without repeats. */
   customers(operation: string, customerIds: readonly string[]): string[] {
     if (!Array.isArray(customerIds)) {
-      Check.of(operation, { customerIds }).fail('customerIds', 'an array of customer ids', customerIds);
+      Check.of(operation, { customerIds }, { customerIds: true }).fail(
+        'customerIds',
+        'an array of customer ids',
+        customerIds,
+      );
     }
-    const c = Check.of(operation, Object.fromEntries(customerIds.map((id, i) => [`customerIds[${i}]`, id])));
+    const named: Record<string, unknown> = Object.fromEntries(customerIds.map((id, i) => [`customerIds[${i}]`, id]));
+    const c = Check.of(operation, named, Object.fromEntries(Object.keys(named).map((k) => [k, true] as const)));
     return [...new Set(customerIds.map((_, i) => c.string(`customerIds[${i}]`)))];
   },
 };
@@ -82,6 +96,8 @@ export function customerEntitlements(operation: string, customerId: string): Req
     query: { customer_id: customerId },
     repeatable: true,
     totalTimeout: true,
+    // The edge answers 404 for a customer it does not know; a wrong edgeApiUrl gives 404s too.
+    notFound: noCustomer(customerId, ' (if every entitlement read fails like this, check edgeApiUrl)'),
     transform: (data: unknown): CheckEntitlementsResponse => {
       const raw = (data ?? {}) as RawEntitlements;
       return {
@@ -163,15 +179,18 @@ export class Entitlements {
   }
 
   /**
-   * The customer's entitlement to one feature: `entitlements` holds at most one merged entry.
+   * The customer's entitlement to one feature: `entitlement` is its merged entry, or null when
+   * the customer does not hold it (`entitlements` is the same as a list, the API's shape).
+   * Entries are typed by `featureType`: for a `METER`, `currentUsage` is a number.
    *
    * @example
-   * const { entitlements: [seats] } = await client.entitlements.getEntitlement({ customerId: 'cust_123', featureId: 'seats' });
+   * const { entitlement } = await client.entitlements.getEntitlement({ customerId: 'cust_123', featureId: 'seats' });
+   * if (entitlement?.featureType === 'METER') console.log(entitlement.currentUsage, entitlement.usageLimit);
    */
   getEntitlement(
     params: GetEntitlementParams,
     options?: EntitlementRequestOptions,
-  ): APIPromise<CheckEntitlementsResponse> {
+  ): APIPromise<GetEntitlementResponse> {
     let customerId: string;
     let featureId: string;
     try {
@@ -254,21 +273,19 @@ export class Entitlements {
     this.#cache.invalidate(customerId);
   }
 
-  #answer(
+  #answer<R>(
     operation: string,
     customerId: string,
     options: EntitlementRequestOptions | undefined,
-    pick: (set: CachedSet) => CheckEntitlementsResponse,
-  ): APIPromise<CheckEntitlementsResponse> {
+    pick: (set: CachedSet) => R,
+  ): APIPromise<R> {
     const cache = this.#cache;
     return new APIPromise(
-      this.#read(operation, customerId, undefined, options).then(
-        (resolved): WithResponse<CheckEntitlementsResponse> => {
-          // A boolean fallback cannot stand for entitlement objects: rescue() threw instead.
-          if ('fallback' in resolved) throw resolved.error;
-          return { data: pick(resolved.set), response: responseOf(resolved, cache) };
-        },
-      ),
+      this.#read(operation, customerId, undefined, options).then((resolved): WithResponse<R> => {
+        // A boolean fallback cannot stand for entitlement objects: rescue() threw instead.
+        if ('fallback' in resolved) throw resolved.error;
+        return { data: pick(resolved.set), response: responseOf(resolved, cache) };
+      }),
     );
   }
 

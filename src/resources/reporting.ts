@@ -8,8 +8,15 @@ import { Check } from '../internal/validate.js';
 export interface ReportUsageParams {
   /** An integer: the new usage for `SET` (not negative), the change for `DELTA`. */
   value: number;
+  /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
+  /** The metered feature's identifier, e.g. `api-calls`. */
   featureId: string;
+  /**
+   * `'SET'`: `value` becomes the usage (retried freely: it lands on the same total). `'DELTA'`:
+   * `value` is added to it (never sent twice; a lost answer gives `outcomeUnknown`). British
+   * spelling, as in the API.
+   */
   behaviour: UsageBehaviour;
   /** The resource the usage belongs to, when you meter per resource. */
   resourceId?: string | undefined;
@@ -30,7 +37,9 @@ export interface ReportUsageResponse {
 }
 
 export interface ReportEventParams {
+  /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
+  /** Your name for the kind of event, e.g. `report.generated`. */
   eventName: string;
   /**
    * Makes the event count once however often it is sent. Default: a new UUID, made once per
@@ -54,10 +63,26 @@ export interface ReportEventResponse {
   [field: string]: unknown;
 }
 
+const USAGE_KEYS: Record<keyof ReportUsageParams, true> = {
+  value: true,
+  customerId: true,
+  featureId: true,
+  behaviour: true,
+  resourceId: true,
+};
+const EVENT_KEYS: Record<keyof ReportEventParams, true> = {
+  customerId: true,
+  eventName: true,
+  idempotencyKey: true,
+  timestamp: true,
+  resourceId: true,
+  properties: true,
+};
+
 /** Validates and describes the usage and event reports. */
 export const reportingRequests = {
   reportUsage(params: ReportUsageParams): RequestSpec<ReportUsageResponse> {
-    const c = Check.of('reporting.reportUsage', params);
+    const c = Check.of('reporting.reportUsage', params, USAGE_KEYS);
     const value = c.integer('value');
     const behaviour = c.oneOf('behaviour', USAGE_BEHAVIOURS);
     if (behaviour === 'SET' && value < 0) c.fail('value', 'a non-negative integer for SET', value);
@@ -75,11 +100,12 @@ export const reportingRequests = {
       repeatable: behaviour === 'SET',
       // The cached meter moves the same way, so an exhausted hard limit denies at once.
       effect: { kind: 'usage', customerId, featureId, behaviour, value },
+      reconcile: `Check the customer's usage with entitlements.getEntitlement({ customerId: ${JSON.stringify(body.customer_id)}, featureId: ${JSON.stringify(body.feature_id)} }) (its currentUsage) or in the ParityDeals dashboard`,
     };
   },
 
   reportEvent(params: ReportEventParams): RequestSpec<ReportEventResponse> {
-    const c = Check.of('reporting.reportEvent', params);
+    const c = Check.of('reporting.reportEvent', params, EVENT_KEYS);
     const body: Record<string, unknown> = {
       customer_id: c.string('customerId'),
       event_name: c.string('eventName'),

@@ -9,9 +9,11 @@ import { segment } from '../internal/path.js';
 import { Check } from '../internal/validate.js';
 
 export interface UpdateSubscriptionParams {
+  /** The subscription's id, e.g. from `subscriptions.list({ customerId })`. */
   subscriptionId: string;
   /** The new plan. */
   planIdentifier: string;
+  /** The new billing cycle, e.g. `'MONTHLY'`. */
   chargePeriod: ChargePeriod;
   offeringId?: string | undefined;
   pricingTableId?: string | undefined;
@@ -27,7 +29,12 @@ export interface UpdateSubscriptionResponse {
 }
 
 export interface CancelSubscriptionParams {
+  /** The subscription's id, e.g. from `subscriptions.list({ customerId })`. */
   subscriptionId: string;
+  /**
+   * `'IMMEDIATE'` ends it now; `'CURRENT_PERIOD_ENDS'` at the end of the period paid for;
+   * `'SPECIFIC_DATE'` on `cancellationDate`.
+   */
   cancellationType: CancellationType;
   /** `YYYY-MM-DD`; required exactly when `cancellationType` is `SPECIFIC_DATE`. */
   cancellationDate?: string | undefined;
@@ -58,10 +65,26 @@ export interface SubscriptionResponse {
   [field: string]: unknown;
 }
 
+const UPDATE_KEYS: Record<keyof UpdateSubscriptionParams, true> = {
+  subscriptionId: true,
+  planIdentifier: true,
+  chargePeriod: true,
+  offeringId: true,
+  pricingTableId: true,
+  ruleId: true,
+  ipAddress: true,
+  features: true,
+};
+const CANCEL_KEYS: Record<keyof CancelSubscriptionParams, true> = {
+  subscriptionId: true,
+  cancellationType: true,
+  cancellationDate: true,
+};
+
 /** Validates and describes the subscription requests. */
 export const subscriptionRequests = {
   update(params: UpdateSubscriptionParams): RequestSpec<UpdateSubscriptionResponse> {
-    const c = Check.of('subscriptions.update', params);
+    const c = Check.of('subscriptions.update', params, UPDATE_KEYS);
     const subscriptionId = c.string('subscriptionId');
     const body: Record<string, unknown> = {
       plan_identifier: c.string('planIdentifier'),
@@ -84,11 +107,13 @@ export const subscriptionRequests = {
       // A plan change may prorate and charge: never risk doing it twice.
       repeatable: false,
       effect: { kind: 'subscription', subscriptionId },
+      notFound: noSubscription(subscriptionId),
+      reconcile: `Check its plan with subscriptions.list() or in the ParityDeals dashboard`,
     };
   },
 
   cancel(params: CancelSubscriptionParams): RequestSpec<CancelSubscriptionResponse> {
-    const c = Check.of('subscriptions.cancel', params);
+    const c = Check.of('subscriptions.cancel', params, CANCEL_KEYS);
     const subscriptionId = c.string('subscriptionId');
     const cancellationType = c.oneOf('cancellationType', CANCELLATION_TYPES);
     const body: Record<string, unknown> = { cancellation_type: cancellationType };
@@ -108,11 +133,13 @@ export const subscriptionRequests = {
       body,
       repeatable: false,
       effect: { kind: 'subscription', subscriptionId },
+      notFound: noSubscription(subscriptionId),
+      reconcile: `Check its status with subscriptions.list() or in the ParityDeals dashboard`,
     };
   },
 
   list(params: ListSubscriptionsParams = {}): RequestSpec<PageBody<SubscriptionResponse>> {
-    const c = Check.of('subscriptions.list', params);
+    const c = Check.of('subscriptions.list', params, { customerId: true, page: true, pageSize: true });
     return {
       operation: 'subscriptions.list',
       method: 'GET',
@@ -129,6 +156,10 @@ export const subscriptionRequests = {
     };
   },
 };
+
+function noSubscription(subscriptionId: string): string {
+  return `No subscription has subscriptionId ${JSON.stringify(subscriptionId)}: find the ids with subscriptions.list({ customerId }).`;
+}
 
 /** Subscriptions: change plans, cancel, list. */
 export class Subscriptions {

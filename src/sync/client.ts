@@ -35,6 +35,7 @@ import { customerRequests } from '../resources/customers.js';
 import { customerEntitlements } from '../resources/entitlements.js';
 import { reportingRequests } from '../resources/reporting.js';
 import { subscriptionRequests } from '../resources/subscriptions.js';
+import { write } from '../internal/logger.js';
 import { assertBlockingSupported, WorkerChannel } from './channel.js';
 import { SyncEntitlementReads } from './entitlements.js';
 import { SyncPage } from './page.js';
@@ -162,11 +163,11 @@ export class SyncParityDeals {
     this.#channel.start();
 
     const plain = this.#modules(false);
-    this.customers = plain.customers as SyncCustomers;
-    this.checkout = plain.checkout as SyncCheckout;
-    this.entitlements = plain.entitlements as SyncEntitlements;
-    this.reporting = plain.reporting as SyncReporting;
-    this.subscriptions = plain.subscriptions as SyncSubscriptions;
+    this.customers = plain.customers as unknown as SyncCustomers;
+    this.checkout = plain.checkout as unknown as SyncCheckout;
+    this.entitlements = plain.entitlements as unknown as SyncEntitlements;
+    this.reporting = plain.reporting as unknown as SyncReporting;
+    this.subscriptions = plain.subscriptions as unknown as SyncSubscriptions;
     this.withResponse = Object.freeze(this.#modules(true)) as unknown as SyncModulesWithResponse;
   }
 
@@ -200,7 +201,7 @@ export class SyncParityDeals {
   /** Builds each module as an object of blocking methods over the shared builders. */
   #modules(withResponse: boolean): Record<ModuleName, Record<string, unknown>> {
     const out = {} as Record<ModuleName, Record<string, unknown>>;
-    out.entitlements = Object.freeze(this.#entitlements(withResponse));
+    out.entitlements = Object.freeze(this.#entitlements(withResponse)) as Record<string, unknown>;
     for (const name of Object.keys(REQUESTS) as RequestModule[]) {
       const paged = PAGED[name] as Record<string, true>;
       const module: Record<string, unknown> = {};
@@ -217,7 +218,7 @@ export class SyncParityDeals {
   }
 
   /** The entitlement module: its type is checked against the async client's (`SyncEntitlements`). */
-  #entitlements(withResponse: boolean): Record<string, unknown> {
+  #entitlements(withResponse: boolean): object {
     const reads = this.#reads;
     if (withResponse) {
       const module: SyncModulesWithResponse['entitlements'] = {
@@ -292,7 +293,7 @@ export class SyncParityDeals {
   #deliver(lines: LogLine[]): void {
     for (const line of lines) {
       try {
-        this.#logger[line.level](line.message, line.details);
+        write(this.#logger, line.level, line.message, line.details);
       } catch {
         /* the call's outcome matters more than its log line */
       }

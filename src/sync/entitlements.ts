@@ -6,7 +6,7 @@
  */
 import type { WithResponse } from '../core/api-promise.js';
 import type { RequestOptions } from '../core/request-options.js';
-import type { CheckEntitlementsResponse } from '../entitlements/access.js';
+import type { CheckEntitlementsResponse, GetEntitlementResponse } from '../entitlements/access.js';
 import type { CachedSet, EntitlementCache, Resolved } from '../entitlements/cache.js';
 import type { RequestSpec } from '../internal/request-spec.js';
 import {
@@ -63,7 +63,7 @@ export class SyncEntitlementReads {
   getEntitlement(
     params: GetEntitlementParams,
     options?: EntitlementRequestOptions,
-  ): WithResponse<CheckEntitlementsResponse> {
+  ): WithResponse<GetEntitlementResponse> {
     this.#assertOpen();
     const { customerId, featureId } = entitlementParams.feature('entitlements.getEntitlement', params);
     return this.#answer('entitlements.getEntitlement', customerId, options, (set) => set.one(featureId));
@@ -106,12 +106,12 @@ export class SyncEntitlementReads {
     this.#cache.invalidate(customerId);
   }
 
-  #answer(
+  #answer<R>(
     operation: string,
     customerId: string,
     options: EntitlementRequestOptions | undefined,
-    pick: (set: CachedSet) => CheckEntitlementsResponse,
-  ): WithResponse<CheckEntitlementsResponse> {
+    pick: (set: CachedSet) => R,
+  ): WithResponse<R> {
     const resolved = this.#read(operation, customerId, undefined, options);
     if ('fallback' in resolved) throw resolved.error;
     return { data: pick(resolved.set), response: responseOf(resolved, this.#cache) };

@@ -9,13 +9,23 @@ const require = createRequire(import.meta.url);
 describe('error classes', () => {
   it('form one tree rooted at ParityDealsError', () => {
     const e = new src.PermissionDeniedError('no', { status: 403, body: {} });
-    for (const cls of [src.ParityDealsError, src.APIError, src.AuthenticationError, src.PermissionDeniedError])
+    for (const cls of [src.ParityDealsError, src.APIError, src.PermissionDeniedError])
       assert.ok(e instanceof cls, cls.name);
-    for (const cls of [src.NotFoundError, src.ServerError, src.APIConnectionError, src.InvalidRequestError])
+    // 403 is a sibling of 401: a valid token lacking a permission is not a wrong token.
+    for (const cls of [
+      src.AuthenticationError,
+      src.NotFoundError,
+      src.ServerError,
+      src.APIConnectionError,
+      src.InvalidRequestError,
+    ])
       assert.ok(!(e instanceof cls), cls.name);
+    assert.ok(!(new src.AuthenticationError('no', { status: 401, body: {} }) instanceof src.PermissionDeniedError));
+    // Nothing was sent, so a ValidationError is no API answer: no status, not an APIError.
     const v = new src.ValidationError('bad', 'email');
-    assert.ok(v instanceof src.InvalidRequestError && v instanceof src.APIError && v instanceof Error);
-    assert.equal(v.status, 400);
+    assert.ok(v instanceof src.ParityDealsError && v instanceof Error);
+    assert.ok(!(v instanceof src.APIError) && !(v instanceof src.InvalidRequestError));
+    assert.equal((v as { status?: number }).status, undefined);
     assert.equal(v.param, 'email');
     const t = new src.APIConnectionTimeoutError('slow');
     assert.ok(
@@ -41,6 +51,22 @@ describe('error classes', () => {
     assert.ok(!(fromCjs instanceof esm.ServerError));
     assert.ok(fromEsm instanceof cjs.RateLimitError && fromEsm instanceof cjs.APIError);
     assert.ok(!(fromEsm instanceof cjs.NotFoundError));
+  });
+
+  it('print their own names from the built package, in inspect output and stack traces', async () => {
+    const esm = await import(new URL('../../dist/index.node.js', import.meta.url).href);
+    const cjs = require('../../dist/index.node.cjs');
+    for (const build of [esm, cjs]) {
+      for (const [name, value] of Object.entries(build)) {
+        if (typeof value === 'function' && /^[A-Z]/.test(name)) assert.equal((value as { name: string }).name, name);
+      }
+      const client = new build.ParityDeals({ accessToken: 'k', logLevel: 'off' });
+      assert.match(inspect(client), /^ParityDeals \{/);
+      client.close();
+      const error = new build.NotFoundError('gone', { status: 404, body: {} });
+      assert.match(error.stack ?? '', /^NotFoundError: gone/);
+      assert.match(inspect(error), /^NotFoundError: gone/);
+    }
   });
 
   it('exposes retryAfter on RateLimitError', () => {

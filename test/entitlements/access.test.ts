@@ -41,6 +41,36 @@ describe('hasAccess rule', () => {
   });
 });
 
+describe('merged entries typed by featureType', () => {
+  it('a meter always has its usage fields: absent or null ones become 0 / null / false', () => {
+    const [sparse] = mergeEntitlements([{ featureId: 'api-calls', featureType: 'METER', hasAccess: true }]);
+    assert.ok(sparse?.featureType === 'METER');
+    const usage: number = sparse.currentUsage; // a number, no `?? 0` needed
+    assert.deepEqual(
+      {
+        usage,
+        hardLimit: sparse.hardLimit,
+        usageLimit: sparse.usageLimit,
+        remaining: sparse.remaining,
+        resetAt: sparse.resetAt,
+      },
+      { usage: 0, hardLimit: false, usageLimit: null, remaining: null, resetAt: null },
+    );
+    assert.equal(hasAccess(sparse), true, 'a soft (unknown) limit keeps access, as before');
+  });
+
+  it('a customizable feature has its value; a boolean only its verdict', () => {
+    const [value, flag] = mergeEntitlements([
+      { featureId: 'storage-gb', featureType: 'CUSTOMIZABLE', hasAccess: true },
+      { featureId: 'sso', featureType: 'BOOLEAN', hasAccess: true },
+    ]);
+    assert.ok(value?.featureType === 'CUSTOMIZABLE');
+    assert.equal(value.usageLimit, null);
+    assert.ok(flag?.featureType === 'BOOLEAN' && flag.hasAccess);
+    assert.equal('usageLimit' in flag, false);
+  });
+});
+
 describe('mergeEntitlements', () => {
   it('sums meters across subscriptions and recomputes remaining', () => {
     const base = meter({

@@ -186,6 +186,7 @@ describe('operations that must not be repeated', () => {
     const client = new ParityDeals({
       accessToken: 'k',
       baseUrl: 'http://127.0.0.1:1',
+      edgeApiUrl: 'http://127.0.0.1:1',
       maxRetries: 1,
       maxRetryDelay: 10,
     });

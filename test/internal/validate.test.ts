@@ -170,6 +170,74 @@ function cases(): [string, Call, string, RegExp][] {
       'cancellationDate',
       /absent unless cancellationType is "SPECIFIC_DATE"/,
     ],
+    [
+      'snake_case keys in a checkout',
+      () =>
+        c.checkout.createSession(
+          any({ planIdentifier: 'p', chargePeriod: 'MONTHLY', successUrl: 'https://x', customer_id: 'c1' }),
+        ),
+      'customer_id',
+      /unknown parameter customer_id; did you mean customerId\?/,
+    ],
+    [
+      'snake_case ip_address',
+      () =>
+        c.checkout.createSession(
+          any({ planIdentifier: 'p', chargePeriod: 'MONTHLY', successUrl: 'https://x', ip_address: '1.2.3.4' }),
+        ),
+      'ip_address',
+      /did you mean ipAddress\?/,
+    ],
+    [
+      'a prefixed key',
+      () => c.customers.create(any({ customerId: 'c', customer_name: 'X' })),
+      'customer_name',
+      /did you mean name\?/,
+    ],
+    [
+      'American spelling',
+      () => c.reporting.reportUsage(any({ value: 1, customerId: 'c', featureId: 'f', behavior: 'DELTA' })),
+      'behavior',
+      /did you mean behaviour\? \(behaviour was not given\)/,
+    ],
+    [
+      'the required key missing, its near miss given',
+      () => c.customers.create(any({ customer_id: 'c1', email: 'a@b.co' })),
+      'customer_id',
+      /customer_id; did you mean customerId\? \(customerId was not given\)/,
+    ],
+    [
+      'a swapped letter',
+      () => c.customers.update(any({ customerId: 'c', emial: 'a@b.co' })),
+      'emial',
+      /did you mean email\?/,
+    ],
+    [
+      'a key nothing resembles',
+      () => c.entitlements.hasAccess(any({ customerId: 'c', featureId: 'f', colour: 'red' })),
+      'colour',
+      /unknown parameter colour \(known: customerId, featureId\)/,
+    ],
+    [
+      'an unknown key inside features',
+      () =>
+        c.checkout.createSession(
+          any({
+            planIdentifier: 'p',
+            chargePeriod: 'MONTHLY',
+            successUrl: 'https://x',
+            features: [{ identifier: 's', quanity: 1 }],
+          }),
+        ),
+      'features[0].quanity',
+      /did you mean features\[0\]\.quantity\?/,
+    ],
+    [
+      'an unknown key given as undefined',
+      () => c.subscriptions.list(any({ customer_id: undefined })),
+      'customer_id',
+      /did you mean customerId\?/,
+    ],
     ['subscriptions list page size', () => c.subscriptions.list({ pageSize: -3 }), 'pageSize', /positive integer/],
   ];
 }

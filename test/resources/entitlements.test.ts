@@ -41,21 +41,35 @@ describe('entitlements', () => {
       ],
       usage: [{ customerId: 'c3', featureId: 'api-calls', value: 1500 }],
     });
-    const { customerId, entitlements } = await h.client.entitlements.getEntitlement({
+    const { customerId, entitlements, entitlement } = await h.client.entitlements.getEntitlement({
       customerId: 'c3',
       featureId: 'api-calls',
     });
     assert.equal(customerId, 'c3');
     assert.equal(entitlements.length, 1);
-    const [calls] = entitlements;
-    assert.equal(calls?.usageLimit, 6000);
-    assert.equal(calls?.entries.length, 2);
-    assert.equal(calls?.remaining, 6000 - (calls?.currentUsage ?? 0));
+    assert.equal(entitlement, entitlements[0], 'the accessor is the one entry of the list');
+    // Narrowed by featureType, a meter's fields are numbers, no `?.` or `??` needed.
+    assert.ok(entitlement?.featureType === 'METER');
+    assert.equal(entitlement.usageLimit, 6000);
+    assert.equal(entitlement.entries.length, 2);
+    assert.equal(entitlement.remaining, 6000 - entitlement.currentUsage);
     assert.equal(await h.client.entitlements.hasAccess({ customerId: 'c3', featureId: 'api-calls' }), true);
     assert.deepEqual(
       h.emu.requests().map((r) => r.query),
       [{ customer_id: 'c3' }],
     );
+  });
+
+  it('getEntitlement for a feature the customer lacks: entitlement null, entitlements empty', async () => {
+    h.emu.seed({ subscriptions: [{ customerId: 'c5', planIdentifier: 'free' }] });
+    const lacking = await h.client.entitlements.getEntitlement({ customerId: 'c5', featureId: 'premium-reporting' });
+    assert.deepEqual(lacking, { customerId: 'c5', entitlements: [], entitlement: null });
+    const { entitlement: storage } = await h.client.entitlements.getEntitlement({
+      customerId: 'c5',
+      featureId: 'storage-gb',
+    });
+    assert.ok(storage?.featureType === 'CUSTOMIZABLE');
+    assert.equal(storage.usageLimit, 1);
   });
 
   it('getAllEntitlements returns one merged entry per feature', async () => {

@@ -2,7 +2,7 @@
 // returns (a value, not a Promise), and the server receives the same request from both.
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import type { ParityDeals } from '../../src/index.node.js';
+import { type ParityDeals, ParityDealsError } from '../../src/index.node.js';
 import { createSyncClient, SyncPage, SyncParityDeals } from '../../src/sync/index.js';
 import { seen, stable, useRig } from './helpers.js';
 
@@ -177,7 +177,10 @@ describe('sync client: every method, same as the async client', () => {
 
     const last = r.sync.subscriptions.list({ customerId: 'cust-c', page: 2, pageSize: 1 });
     assert.equal(last.hasNextPage(), false);
-    assert.throws(() => last.getNextPage(), /last page/);
+    assert.throws(
+      () => last.getNextPage(),
+      (e: unknown) => e instanceof ParityDealsError && /last page/.test(e.message),
+    );
   });
 
   it('withResponse: the same modules, returning data with status, headers and attempts', async () => {

@@ -182,6 +182,8 @@ describe('sync client: errors', () => {
       [() => r.sync.entitlements.hasAccess({ customerId: 'x' } as never), 'featureId'],
       [() => r.sync.entitlements.getEntitlement({ customerId: 'x', featureId: 7 as never }), 'featureId'],
       [() => r.sync.entitlements.getAllEntitlements(null as never), 'params'],
+      // An unknown key is refused on the calling thread too, with the key meant.
+      [() => r.sync.customers.create({ customerId: 'x', customer_name: 'X' } as never), 'customer_name'],
       [() => r.sync.reporting.reportUsage({ value: 1.5, customerId: 'x', featureId: 'f', behaviour: 'SET' }), 'value'],
       [
         () => r.sync.reporting.reportEvent({ customerId: 'x', eventName: 'e', timestamp: '2025-01-01T00:00:00Z' }),
@@ -206,9 +208,8 @@ describe('sync client: errors', () => {
     for (const [call, param] of bad) {
       const error = thrown(call);
       assert.ok(error instanceof ValidationError, String(error));
-      assert.ok(error instanceof InvalidRequestError);
+      assert.ok(!(error instanceof InvalidRequestError), 'nothing was sent: not an API answer');
       assert.equal(error.param, param);
-      assert.equal(error.status, 400);
     }
     assert.deepEqual(await r.emu.requests(), []);
   });

@@ -71,7 +71,7 @@ describe('sync client: lifecycle', () => {
       await r.emu.setFaults([{ type: 'status', status: 503, retryAfterMs: 5, times: 1 }]);
       await async.customers.retrieve({ customerId: 'c1' });
       assert.equal(syncLog.lines.length, 2);
-      assert.match(syncLog.lines[0] ?? '', /^warn \[paritydeals\] customers.retrieve: status 503; retry 1 of 2/);
+      assert.match(syncLog.lines[0] ?? '', /^info \[paritydeals\] customers.retrieve: status 503; retry 1 of 2/);
       assert.match(syncLog.lines[1] ?? '', /^info \[paritydeals\] GET .* → 200/);
       assert.deepEqual(syncLog.lines, asyncLog.lines);
     } finally {

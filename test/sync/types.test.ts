@@ -9,6 +9,7 @@ import type {
   CreateCheckoutSessionResponse,
   CreateCustomerParams,
   CustomerResponse,
+  GetEntitlementResponse,
   ListCustomersParams,
   ParityDeals as AsyncClient,
   EntitlementRequestOptions,
@@ -23,7 +24,7 @@ import type {
 import type { APIPromise } from '../../src/core/api-promise.js';
 import type { PagePromise } from '../../src/core/page.js';
 import { ParityDeals } from '../../src/index.node.js';
-import type { SyncPage, SyncParityDeals, SyncRequestOptions } from '../../src/sync/index.js';
+import type { SyncModule, SyncPage, SyncParityDeals, SyncRequestOptions } from '../../src/sync/index.js';
 
 type SyncEntitlementOptions = Omit<EntitlementRequestOptions, 'signal'>;
 type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
@@ -59,6 +60,19 @@ export type _Checkout = Expect<SameModule<AsyncClient['checkout'], SyncParityDea
 export type _Entitlements = Expect<SameModule<AsyncClient['entitlements'], SyncParityDeals['entitlements']>>;
 export type _Reporting = Expect<SameModule<AsyncClient['reporting'], SyncParityDeals['reporting']>>;
 export type _Subscriptions = Expect<SameModule<AsyncClient['subscriptions'], SyncParityDeals['subscriptions']>>;
+// The modules are written out for their docs; each is exactly the derived blocking type.
+export type _Derived = Expect<
+  Equal<
+    [
+      SyncModule<AsyncClient['customers']>,
+      SyncModule<AsyncClient['checkout']>,
+      SyncModule<AsyncClient['entitlements']>,
+      SyncModule<AsyncClient['reporting']>,
+      SyncModule<AsyncClient['subscriptions']>,
+    ],
+    [S['customers'], S['checkout'], S['entitlements'], S['reporting'], S['subscriptions']]
+  >
+>;
 
 // The concrete results, spelled out, so a wrong derivation cannot pass by being wrong on both sides.
 type S = SyncParityDeals;
@@ -72,6 +86,7 @@ export type _E2 = Expect<Equal<ReturnType<S['entitlements']['getAllEntitlements'
 export type _E3 = Expect<Equal<ReturnType<S['entitlements']['peek']>, boolean | undefined>>;
 export type _E4 = Expect<Equal<ReturnType<S['entitlements']['prefetch']>, PrefetchResult>>;
 export type _E5 = Expect<Equal<Parameters<S['entitlements']['hasAccess']>[1], SyncEntitlementOptions | undefined>>;
+export type _E6 = Expect<Equal<ReturnType<S['entitlements']['getEntitlement']>, GetEntitlementResponse>>;
 export type _R1 = Expect<Equal<ReturnType<S['reporting']['reportUsage']>, ReportUsageResponse>>;
 export type _R2 = Expect<Equal<ReturnType<S['reporting']['reportEvent']>, ReportEventResponse>>;
 export type _S1 = Expect<Equal<ReturnType<S['subscriptions']['update']>, UpdateSubscriptionResponse>>;

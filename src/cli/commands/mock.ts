@@ -17,7 +17,8 @@ Runs a local ParityDeals API emulator until Ctrl+C.
 
 Options:
   --port N          port to listen on (default 4010; 0 picks a free one)
-  --host HOST       interface to bind (default 127.0.0.1)
+  --host HOST       interface to bind (default 127.0.0.1; any other exposes the
+                    admin API, which takes no key, to whoever can reach it)
   --catalog FILE    catalog JSON with {features, plans} (default: the built-in catalog)
   --seed N          seed for generated ids and fault probabilities (default 1)
   --key KEY         accepted API key; repeat for several (default ${DEFAULT_API_KEY})
@@ -57,6 +58,16 @@ export async function mockOptions(argv: readonly string[]): Promise<EmulatorOpti
   return options;
 }
 
+/**
+ * The warning for a host other machines may reach, or undefined for loopback. The admin API
+ * under /__emulator/ takes no key (tests drive it), so anyone who reaches it can read the
+ * recorded requests, seed or reset data and inject faults.
+ */
+export function exposureWarning(host: string | undefined): string | undefined {
+  if (host === undefined || /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i.test(host)) return undefined;
+  return `paritydeals mock: warning: --host ${host} lets other machines reach this emulator, and its admin API (/__emulator/) takes no key: anyone who can connect may read every request it recorded, seed or reset its data and inject faults. Use the default 127.0.0.1 unless that is what you want.`;
+}
+
 export function banner(emu: Emulator): string[] {
   return [
     'ParityDeals emulator listening',
@@ -90,6 +101,9 @@ export async function runMock(
     signals.off('SIGINT', onInt);
     signals.off('SIGTERM', onTerm);
   };
+  // Said before listening, so it is on screen before anyone can connect.
+  const warning = exposureWarning(options.host);
+  if (warning) io.err(warning);
   let emu: Emulator;
   try {
     emu = await startEmulator(options);

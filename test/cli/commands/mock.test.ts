@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { exposureWarning } from '../../../src/cli/commands/mock.js';
 import { main } from '../../../src/cli/main.js';
 
 const ENTRY = fileURLToPath(new URL('../../../src/cli/index.ts', import.meta.url));
@@ -129,6 +130,30 @@ describe('paritydeals main (in process)', () => {
     assert.equal(await running, 0);
     assert.equal(signals.listenerCount('SIGINT'), 0, 'handlers removed');
     assert.deepEqual(t.out.slice(-2), ['Received SIGINT, stopping.', 'Stopped.']);
+  });
+
+  it('warns that a non-loopback --host exposes the unauthenticated admin API, before listening', async () => {
+    assert.equal(exposureWarning(undefined), undefined);
+    for (const loopback of ['127.0.0.1', '127.1.2.3', '::1', 'localhost'])
+      assert.equal(exposureWarning(loopback), undefined);
+    for (const open of ['0.0.0.0', '::', '192.168.1.20']) {
+      assert.match(exposureWarning(open) ?? '', /warning: --host .* admin API \(\/__emulator\/\) takes no key/);
+    }
+    // The whole command, without exposing anything: 203.0.113.1 (TEST-NET-3) is no local
+    // address, so the bind fails, after the warning was printed.
+    const t = io();
+    assert.equal(await main(['mock', '--port', '0', '--host', '203.0.113.1'], t.io, new EventEmitter()), 1);
+    assert.match(
+      t.err[0] ?? '',
+      /^paritydeals mock: warning: --host 203\.0\.113\.1 lets other machines reach this emulator/,
+    );
+    const quiet = io();
+    const signals = new EventEmitter();
+    const running = main(['mock', '--port', '0'], quiet.io, signals);
+    while (!quiet.out.some((l) => l.startsWith('Press Ctrl+C'))) await new Promise((r) => setTimeout(r, 10));
+    signals.emit('SIGTERM');
+    assert.equal(await running, 0);
+    assert.deepEqual(quiet.err, [], 'no warning on loopback');
   });
 
   it('prints help and rejects unknown commands', async () => {
