@@ -16,6 +16,8 @@ export default defineConfig({
     'testing/index': 'src/testing/index.ts',
     'testing/child': 'src/testing/child.ts',
     'cli/index': 'src/cli/index.ts',
+    // The entitlement cache's shared store over the user's Redis client (paritydeals-sdk/redis).
+    'redis/index': 'src/redis/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -2,10 +2,11 @@ import { ParityDealsError } from './core/errors.js';
 import { fetchTransport } from './internal/fetch-transport.js';
 import { Pipeline } from './internal/pipeline.js';
 import type { TransportHandle } from './internal/transport.js';
-import { type ClientOptions, resolveOptions } from './options.js';
+import { EntitlementCache } from './entitlements/cache.js';
+import { type ClientOptions, resolveCache, resolveOptions } from './options.js';
 import { Checkout } from './resources/checkout.js';
 import { Customers } from './resources/customers.js';
-import { Entitlements } from './resources/entitlements.js';
+import { customerEntitlements, Entitlements } from './resources/entitlements.js';
 import type { ApiModules } from './resources/index.js';
 import { Reporting } from './resources/reporting.js';
 import { Subscriptions } from './resources/subscriptions.js';
@@ -38,10 +39,19 @@ export class ParityDeals implements ApiModules {
       ? { transport: fetchTransport(options.fetch) }
       : (this.constructor as typeof ParityDeals).defaultTransport();
     this.#close = handle.close;
-    const pipeline = new Pipeline({ ...resolveOptions(options), transport: handle.transport });
+    const resolved = resolveOptions(options);
+    // The cache loads through the pipeline, and the pipeline tells the cache what each write
+    // changed, so the two are made together.
+    const cache: EntitlementCache = new EntitlementCache(
+      resolveCache(options, resolved),
+      (customerId, requestOptions, operation) =>
+        pipeline.execute(customerEntitlements(operation, customerId), requestOptions),
+      resolved.logger,
+    );
+    const pipeline = new Pipeline({ ...resolved, transport: handle.transport, observer: cache });
     this.customers = new Customers(pipeline);
     this.checkout = new Checkout(pipeline);
-    this.entitlements = new Entitlements(pipeline);
+    this.entitlements = new Entitlements(cache);
     this.reporting = new Reporting(pipeline);
     this.subscriptions = new Subscriptions(pipeline);
   }

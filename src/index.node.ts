@@ -4,9 +4,8 @@
  * `ParityDeals.createSyncClient()`.
  */
 import { ParityDeals as BaseClient } from './client.js';
-import { fetchTransport } from './internal/fetch-transport.js';
+import { runtimeTransport } from './internal/runtime-transport.js';
 import type { TransportHandle } from './internal/transport.js';
-import { nodeTransport } from './internal/node-transport.js';
 import { SyncParityDeals } from './sync/client.js';
 import type { SyncClientOptions } from './sync/types.js';
 
@@ -28,9 +27,7 @@ export type { SyncClientOptions, SyncRequestOptions } from './sync/index.js';
  */
 export class ParityDeals extends BaseClient {
   protected static override defaultTransport(): TransportHandle {
-    // Bun and Deno implement node:http on top of their own fetch; there fetch is the shorter path.
-    const g = globalThis as { Bun?: unknown; Deno?: unknown };
-    return g.Bun || g.Deno ? { transport: fetchTransport() } : nodeTransport();
+    return runtimeTransport();
   }
 
   /**

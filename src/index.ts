@@ -4,7 +4,7 @@
  * (index.node.ts) is loaded instead.
  */
 export { ParityDeals } from './client.js';
-export { DEFAULT_BASE_URL, DEFAULT_EDGE_API_URL, type ClientOptions } from './options.js';
+export { DEFAULT_BASE_URL, DEFAULT_EDGE_API_URL, type ClientOptions, type CacheOptions } from './options.js';
 export {
   ParityDealsError,
   APIError,
@@ -19,7 +19,7 @@ export {
   APIConnectionTimeoutError,
   APIUserAbortError,
 } from './core/errors.js';
-export { APIPromise, type ResponseInfo, type WithResponse } from './core/api-promise.js';
+export { APIPromise, type AnswerSource, type ResponseInfo, type WithResponse } from './core/api-promise.js';
 export { Page, PagePromise, type PageBody } from './core/page.js';
 export type { RequestOptions } from './core/request-options.js';
 export type { Logger, LogLevel } from './core/logger.js';
@@ -36,7 +36,15 @@ export type {
   CreateCheckoutSessionResponse,
   FeatureQuantity,
 } from './resources/checkout.js';
-export type { HasAccessParams, GetEntitlementParams, GetAllEntitlementsParams } from './resources/entitlements.js';
+export type {
+  HasAccessParams,
+  GetEntitlementParams,
+  GetAllEntitlementsParams,
+  EntitlementRequestOptions,
+  PrefetchResult,
+} from './resources/entitlements.js';
+export type { FallbackEvent } from './entitlements/cache.js';
+export type { EntitlementStore } from './entitlements/store.js';
 export type {
   EntitlementDetail,
   MergedEntitlement,

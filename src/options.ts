@@ -2,6 +2,8 @@ import type { Logger, LogLevel } from './core/logger.js';
 import { isLogLevel } from './core/logger.js';
 import { ParityDealsError } from './core/errors.js';
 import { readEnv } from './internal/env.js';
+import type { CacheConfig, FallbackEvent } from './entitlements/cache.js';
+import type { EntitlementStore } from './entitlements/store.js';
 import { checkLogger, LevelLogger } from './internal/logger.js';
 import { VERSION } from './version.js';
 
@@ -58,6 +60,61 @@ export interface ClientOptions {
    * authorization header is always redacted). Default: `PARITYDEALS_LOG`, else `warn`.
    */
   logLevel?: LogLevel | undefined;
+  /**
+   * The entitlement cache: `hasAccess`, `getEntitlement` and `getAllEntitlements` answer from a
+   * per-customer copy of every feature, filled by one edge request (see {@link CacheOptions}).
+   * `false` turns it off: every check is a request. Default: on, with the defaults below.
+   */
+  cache?: false | CacheOptions | undefined;
+  /**
+   * What `hasAccess` answers for a feature when the edge API fails (no answer within
+   * `edgeTimeout`, 408, 429, 5xx) and nothing is known about the customer, e.g.
+   * `{ 'premium-reporting': false, 'api-calls': true }`. A call's own `{ fallback }` wins.
+   * Default: none, so the error is thrown.
+   */
+  fallback?: Record<string, boolean> | undefined;
+  /**
+   * Called whenever a check is answered from the last known entitlements or from a fallback
+   * because the edge API failed: alert on it. It must not throw (what it throws is ignored).
+   * Default: none (a warning is logged at most once a minute).
+   */
+  onFallback?: ((event: FallbackEvent) => void) | undefined;
+}
+
+/** The entitlement cache's settings; every one has a default. */
+export interface CacheOptions {
+  /**
+   * Milliseconds an entry answers without a request while every answer it gave granted access.
+   * After that it is still answered at once, and refreshed in the background. Default: `60000`.
+   */
+  ttl?: number | undefined;
+  /**
+   * Milliseconds an entry answers once it denied anything (an absent feature, an exhausted hard
+   * limit, no subscription), so a customer who has just paid is let in this soon; after that the
+   * next check fetches again before answering. Also how long an unknown customer's 404 is
+   * remembered. Default: `5000`.
+   */
+  deniedTtl?: number | undefined;
+  /**
+   * Milliseconds after its fetch that an entry may still answer while the edge API fails.
+   * Default: `21600000` (6 hours).
+   */
+  maxStale?: number | undefined;
+  /** Customers kept; the least recently checked goes first. Default: `10000`. */
+  maxCustomers?: number | undefined;
+  /**
+   * A second level shared by every instance of your app, e.g. `redisStore(redis)` from
+   * `paritydeals-sdk/redis`. Not available to the synchronous client. Default: none.
+   */
+  store?: EntitlementStore | undefined;
+  /** Milliseconds any one store operation may take before the cache goes on without it. Default: `5`. */
+  storeTimeout?: number | undefined;
+  /**
+   * Prefix of the store's keys. Default: `paritydeals:entitlements:<fingerprint>:`, where the
+   * fingerprint (a hash, not the key) differs per API key and edge URL, so test and live keys
+   * sharing one Redis never read each other's entries.
+   */
+  storePrefix?: string | undefined;
 }
 
 /** Per attempt: the official SDKs' 10 s. */
@@ -106,6 +163,58 @@ export function resolveOptions(options: ClientOptions) {
     logger: new LevelLogger(options.logger === undefined ? console : checkLogger(options.logger), logLevel),
     userAgent: userAgent(),
   };
+}
+
+/** The entitlement cache's settings, resolved with `resolveOptions`'s results. */
+export function resolveCache(
+  options: ClientOptions,
+  resolved: { accessToken: string; edgeApiUrl: string; edgeTimeout: number },
+): CacheConfig {
+  const given = options.cache;
+  if (given !== undefined && given !== false && (typeof given !== 'object' || given === null)) {
+    throw optionError('cache', 'false or an object of cache options', given);
+  }
+  const c = given || {};
+  const fallback = options.fallback ?? {};
+  if (typeof fallback !== 'object' || fallback === null || Array.isArray(fallback)) {
+    throw optionError('fallback', 'an object of booleans keyed by feature id', fallback);
+  }
+  for (const [featureId, value] of Object.entries(fallback)) {
+    if (typeof value !== 'boolean') throw optionError(`fallback[${JSON.stringify(featureId)}]`, 'a boolean', value);
+  }
+  if (options.onFallback !== undefined && typeof options.onFallback !== 'function') {
+    throw optionError('onFallback', 'a function', options.onFallback);
+  }
+  const store = c.store;
+  if (store !== undefined && !['get', 'set', 'delete'].every((m) => typeof (store as never)[m] === 'function')) {
+    throw optionError('cache.store', 'an object with get, set and delete methods (see paritydeals-sdk/redis)', store);
+  }
+  return {
+    enabled: given !== false,
+    ttl: count('cache.ttl', c.ttl ?? 60_000),
+    deniedTtl: count('cache.deniedTtl', c.deniedTtl ?? 5_000),
+    maxStale: count('cache.maxStale', c.maxStale ?? 6 * 3_600_000),
+    maxCustomers: count('cache.maxCustomers', c.maxCustomers ?? 10_000),
+    store,
+    storeTimeout: positive('cache.storeTimeout', c.storeTimeout ?? 5),
+    storePrefix:
+      c.storePrefix === undefined
+        ? `paritydeals:entitlements:${fingerprint(`${resolved.accessToken}\n${resolved.edgeApiUrl}`)}:`
+        : nonEmpty('cache.storePrefix', c.storePrefix),
+    fallback: Object.freeze({ ...fallback }),
+    onFallback: options.onFallback,
+    budget: resolved.edgeTimeout,
+  };
+}
+
+/** FNV-1a, 32 bits, as hex: tells keys apart without revealing them. */
+function fingerprint(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
 /**

@@ -40,10 +40,13 @@ describe('package', () => {
       const cjs = require('paritydeals-sdk');
       const sync = await import('paritydeals-sdk/sync');
       const testing = require('paritydeals-sdk/testing');
+      const redisEsm = await import('paritydeals-sdk/redis');
+      const redisCjs = require('paritydeals-sdk/redis');
       console.log([typeof esm.ParityDeals.createAsyncClient, typeof cjs.ParityDeals, typeof sync.SyncParityDeals,
-        typeof testing.startEmulator, esm.VERSION, new cjs.NotFoundError('x', { status: 404, body: {} }) instanceof esm.APIError].join(' '));
+        typeof testing.startEmulator, typeof redisEsm.redisStore, typeof redisCjs.redisStore, esm.VERSION,
+        new cjs.NotFoundError('x', { status: 404, body: {} }) instanceof esm.APIError].join(' '));
     `);
-    assert.equal(out, `function function function function ${pkg.version} true`);
+    assert.equal(out, `function function function function function function ${pkg.version} true`);
   });
 
   it('exports the blocking client from the main entry on Node, the same class as paritydeals-sdk/sync', () => {

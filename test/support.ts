@@ -34,7 +34,11 @@ export function useEmulator(options: ClientOptions = {}): Harness {
     harness.emu = await startEmulator();
     harness.client = harness.clientWith(options);
   });
-  beforeEach(() => harness.emu.reset());
+  beforeEach(() => {
+    harness.emu.reset();
+    // The emulator forgot everything: so must the clients' entitlement caches.
+    for (const c of clients) c.entitlements.invalidate();
+  });
   after(async () => {
     for (const c of clients) c.close();
     await harness.emu.close();

@@ -10,7 +10,20 @@ export interface ResponseInfo {
   attempts: number;
   method: string;
   url: string;
+  /**
+   * Where the answer came from: `network` (this call's request), or, for entitlement reads,
+   * `cache` (fresh in the cache), `stale` (past its TTL, served while a refresh runs or while
+   * the edge API fails) or `fallback` (nothing known; the configured fallback answered).
+   */
+  source: AnswerSource;
+  /** For `cache` and `stale` answers: milliseconds since the entitlements were fetched. */
+  age?: number | undefined;
+  /** For `stale` and `fallback` answers given because the edge API failed: that failure. */
+  error?: Error | undefined;
 }
+
+/** See `ResponseInfo.source`. */
+export type AnswerSource = 'network' | 'cache' | 'stale' | 'fallback';
 
 export interface WithResponse<T> {
   data: T;
@@ -31,8 +44,11 @@ export class APIPromise<T> extends Promise<T> {
     return Promise;
   }
 
-  #raw: Promise<WithResponse<T>>;
+  #raw: Promise<WithResponse<T>> | undefined;
   #data: Promise<T> | undefined;
+  /** For answers known at once (a cache hit): the response is described when asked for. */
+  #describe: (() => ResponseInfo) | undefined;
+  #known: T | undefined;
 
   constructor(raw: Promise<WithResponse<T>>) {
     // The data promise is made only when someone asks for it, so calling only `withResponse()`
@@ -41,13 +57,27 @@ export class APIPromise<T> extends Promise<T> {
     this.#raw = raw;
   }
 
+  /**
+   * An answer known now, such as a cached entitlement: no request, and `describe` runs only when
+   * `withResponse()` is called, so a hot path that only awaits the data pays for nothing else.
+   * @internal
+   */
+  static known<T>(data: T, describe: () => ResponseInfo): APIPromise<T> {
+    const promise = new APIPromise<T>(undefined as unknown as Promise<WithResponse<T>>);
+    promise.#raw = undefined;
+    promise.#known = data;
+    promise.#describe = describe;
+    return promise;
+  }
+
   /** The data with the response it came in. */
   withResponse(): Promise<WithResponse<T>> {
-    return this.#raw;
+    if (this.#raw) return this.#raw;
+    return Promise.resolve({ data: this.#known as T, response: (this.#describe as () => ResponseInfo)() });
   }
 
   #value(): Promise<T> {
-    return (this.#data ??= this.#raw.then((r) => r.data));
+    return (this.#data ??= this.#raw ? this.#raw.then((r) => r.data) : Promise.resolve(this.#known as T));
   }
 
   // biome-ignore lint/suspicious/noThenProperty: an APIPromise is a Promise; awaiting it yields the data

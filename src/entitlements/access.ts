@@ -74,7 +74,7 @@ export interface GetEntitlementResponse extends CheckEntitlementsResponse {
 }
 
 /** Both spellings of a metered feature: `LIMIT` is what older data calls a meter. */
-function isMeter(type: unknown): boolean {
+export function isMeter(type: unknown): boolean {
   return type === 'METER' || type === 'LIMIT';
 }
 

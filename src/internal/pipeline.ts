@@ -22,7 +22,21 @@ export interface PipelineConfig {
   defaultHeaders: Record<string, string>;
   logger: LevelLogger;
   userAgent: string | undefined;
+  /** Told of every call's outcome; the client applies a spec's `effect` to its cache here. */
+  observer?: PipelineObserver | undefined;
 }
+
+/** What the pipeline tells its client after a call: it knows no resource and no cache itself. */
+export interface PipelineObserver {
+  succeeded(spec: RequestSpec<unknown>, data: unknown): void;
+  failed(spec: RequestSpec<unknown>, error: unknown): void;
+}
+
+/**
+ * Under a total timeout, a retry is not started with less time than this left: an attempt that
+ * short cannot complete over a real network, and the caller's fallback should answer instead.
+ */
+const MIN_USEFUL_ATTEMPT_MS = 20;
 
 /**
  * The one request pipeline: build the URL and headers, send, classify the answer, retry or
@@ -89,6 +103,19 @@ export class Pipeline {
   }
 
   async execute<T>(spec: RequestSpec<T>, options: RequestOptions | undefined): Promise<WithResponse<T>> {
+    const observer = this.#config.observer;
+    if (!observer) return this.#execute(spec, options);
+    try {
+      const result = await this.#execute(spec, options);
+      observer.succeeded(spec, result.data);
+      return result;
+    } catch (error) {
+      observer.failed(spec, error);
+      throw error;
+    }
+  }
+
+  async #execute<T>(spec: RequestSpec<T>, options: RequestOptions | undefined): Promise<WithResponse<T>> {
     const config = this.#config;
     const url = this.#url(spec);
     const headers: Record<string, string> = options?.headers
@@ -97,6 +124,7 @@ export class Pipeline {
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     if (body !== undefined) headers['content-type'] = 'application/json';
     const timeout = options?.timeout ?? (spec.host === 'edge' ? config.edgeTimeout : config.timeout);
+    const deadline = spec.totalTimeout ? Date.now() + timeout : Number.POSITIVE_INFINITY;
     const maxRetries = options?.maxRetries ?? config.maxRetries;
     const signal = options?.signal;
     const log = config.logger;
@@ -110,7 +138,8 @@ export class Pipeline {
       let response: TransportResponse | undefined;
       let failure: TransportError | undefined;
       try {
-        response = await config.transport({ method: spec.method, url, headers, body, timeout, signal });
+        const attemptTimeout = spec.totalTimeout ? Math.max(1, deadline - Date.now()) : timeout;
+        response = await config.transport({ method: spec.method, url, headers, body, timeout: attemptTimeout, signal });
       } catch (error) {
         if (!(error instanceof TransportError)) throw error;
         failure = error;
@@ -127,6 +156,7 @@ export class Pipeline {
           attempts: attempt,
           method: spec.method,
           url,
+          source: 'network',
         };
         return { data: spec.transform ? spec.transform(data) : (data as T), response: info };
       }
@@ -134,8 +164,11 @@ export class Pipeline {
       const cause: { status?: number; transport?: TransportFailure } = failure
         ? { transport: failure.failure }
         : { status: (response as TransportResponse).status };
-      if (attempt <= maxRetries && shouldRetry(spec.repeatable, cause)) {
-        const delay = retryDelay(attempt, response?.headers, config.maxRetryDelay);
+      const delay =
+        attempt <= maxRetries && shouldRetry(spec.repeatable, cause)
+          ? retryDelay(attempt, response?.headers, config.maxRetryDelay)
+          : undefined;
+      if (delay !== undefined && delay + MIN_USEFUL_ATTEMPT_MS < deadline - Date.now()) {
         // At info, not warn: a retry that succeeds is not the caller's problem, and an outage
         // would otherwise print a line per retry on every request of a busy server.
         log.info(

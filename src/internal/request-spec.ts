@@ -18,6 +18,17 @@ export interface RequestSpec<T = unknown> {
    * failures are retried: see `shouldRetry` in retry.ts.
    */
   repeatable: boolean;
+  /**
+   * When true, the timeout (`edgeTimeout` or the call's `timeout`) bounds the whole call, every
+   * attempt and every wait between them, not each attempt: entitlement reads sit on users'
+   * request paths and must answer within a known time.
+   */
+  totalTimeout?: boolean;
+  /**
+   * What a successful request changes that the entitlement cache keeps a copy of. Plain data, so
+   * it crosses to the sync client's worker and back; the client that sent the request applies it.
+   */
+  effect?: Effect;
   /** Said after a 404: which record was missing and what to do, e.g. create the customer first. */
   notFound?: string;
   /** For a non-repeatable request whose outcome is unknown: how to check whether it was applied. */
@@ -25,3 +36,14 @@ export interface RequestSpec<T = unknown> {
   /** Turns the parsed JSON body into the method's result; identity when absent. */
   transform?: (data: unknown) => T;
 }
+
+/** A request's effect on cached entitlements (see `EntitlementCache.observe`). */
+export type Effect =
+  /** Usage reported: the cached meter moves the same way (DELTA adds, SET replaces). */
+  | { kind: 'usage'; customerId: string; featureId: string; behaviour: 'DELTA' | 'SET'; value: number }
+  /** Something about this customer changed (created, sent to checkout): refetch their entitlements. */
+  | { kind: 'customer'; customerId: string }
+  /** A subscription changed (updated, cancelled): refetch its customer's entitlements. */
+  | { kind: 'subscription'; subscriptionId: string }
+  /** Subscriptions were listed: the cache learns which customer each belongs to. */
+  | { kind: 'subscriptions-listed' };

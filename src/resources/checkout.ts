@@ -74,6 +74,10 @@ export const checkoutRequests = {
       path: '/checkout/',
       body,
       repeatable: true,
+      // The customer is about to buy: their cached entitlements must not outlive the purchase.
+      ...(typeof body.customer_id === 'string'
+        ? { effect: { kind: 'customer' as const, customerId: body.customer_id } }
+        : {}),
     };
   },
 };

@@ -80,6 +80,8 @@ export const customerRequests = {
       // A second create of the same id fails with 400 after the first succeeded, so a retry
       // after a lost answer would turn a success into an error.
       repeatable: false,
+      // A check made before the customer existed may have remembered a 404.
+      effect: { kind: 'customer', customerId },
     };
   },
 

@@ -1,14 +1,14 @@
-import type { APIPromise } from '../core/api-promise.js';
-import type { Pipeline } from '../internal/pipeline.js';
+import { APIPromise, type ResponseInfo, type WithResponse } from '../core/api-promise.js';
+import { APIUserAbortError } from '../core/errors.js';
 import type { RequestOptions } from '../core/request-options.js';
-import type { RequestSpec } from '../internal/request-spec.js';
 import {
   type CheckEntitlementsResponse,
   type EntitlementDetail,
   type GetEntitlementResponse,
-  hasAccess,
   mergeEntitlements,
 } from '../entitlements/access.js';
+import type { CachedSet, EntitlementCache, Resolved } from '../entitlements/cache.js';
+import type { RequestSpec } from '../internal/request-spec.js';
 import { Check } from '../internal/validate.js';
 import { noCustomer } from './customers.js';
 
@@ -24,87 +24,158 @@ export interface GetAllEntitlementsParams {
   customerId: string;
 }
 
+/** The options of an entitlement read: the usual per-request ones, and the cache's. */
+export interface EntitlementRequestOptions extends RequestOptions {
+  /**
+   * Skip the cache: ask the edge API now, and keep its answer. If that fails, the error is
+   * thrown (the last known answer is not used), unless `fallback` is given. Default: `false`.
+   */
+  fresh?: boolean | undefined;
+  /**
+   * `hasAccess` only: the answer when the edge API fails and nothing is known about the
+   * customer; overrides the client's `fallback` option for this call. Default: the client's.
+   */
+  fallback?: boolean | undefined;
+}
+
+/** What `prefetch` did: how many customers it loaded, and which failed with what. */
+export interface PrefetchResult {
+  loaded: number;
+  failed: Array<{ customerId: string; error: Error }>;
+}
+
 interface RawEntitlements {
   customerId?: string | undefined;
   entitlements?: EntitlementDetail[] | undefined;
 }
 
-function merged(customerId: string) {
-  return (data: unknown): CheckEntitlementsResponse => {
-    const raw = (data ?? {}) as RawEntitlements;
-    return {
-      customerId: raw.customerId ?? customerId,
-      entitlements: mergeEntitlements(Array.isArray(raw.entitlements) ? raw.entitlements : []),
-    };
-  };
-}
+const FEATURE_READ_KEYS: Record<keyof HasAccessParams, true> = { customerId: true, featureId: true };
+const CUSTOMER_READ_KEYS: Record<keyof GetAllEntitlementsParams, true> = { customerId: true };
 
-function read(operation: string, customerId: string, featureId?: string): Omit<RequestSpec<never>, 'transform'> {
+/**
+ * Loads at most this many customers at once in `prefetch`: a warm-up must not burst the edge API
+ * from one process, and beyond a handful the requests only queue on the sockets.
+ */
+const PREFETCH_CONCURRENCY = 8;
+
+/** The parameters of the reads, checked before anything is looked up or sent. */
+export const entitlementParams = {
+  feature(operation: string, params: HasAccessParams): HasAccessParams {
+    const c = Check.of(operation, params, FEATURE_READ_KEYS);
+    return { customerId: c.string('customerId'), featureId: c.string('featureId') };
+  },
+  customer(operation: string, params: GetAllEntitlementsParams): string {
+    return Check.of(operation, params, CUSTOMER_READ_KEYS).string('customerId');
+  },
+  /** A list of customer ids, without repeats. */
+  customers(operation: string, customerIds: readonly string[]): string[] {
+    if (!Array.isArray(customerIds)) {
+      Check.of(operation, { customerIds }, { customerIds: true }).fail(
+        'customerIds',
+        'an array of customer ids',
+        customerIds,
+      );
+    }
+    const named: Record<string, unknown> = Object.fromEntries(customerIds.map((id, i) => [`customerIds[${i}]`, id]));
+    const c = Check.of(operation, named, Object.fromEntries(Object.keys(named).map((k) => [k, true] as const)));
+    return [...new Set(customerIds.map((_, i) => c.string(`customerIds[${i}]`)))];
+  },
+};
+
+/**
+ * Describes the one read behind every entitlement method: a customer's whole set, merged. One
+ * request fills every feature, which is what the cache keeps. The timeout bounds the whole read,
+ * retries included, because it sits on the caller's users' request path.
+ */
+export function customerEntitlements(operation: string, customerId: string): RequestSpec<CheckEntitlementsResponse> {
   return {
     operation,
     method: 'GET',
     host: 'edge',
     path: '/entitlements',
-    query: { customer_id: customerId, feature_id: featureId },
+    query: { customer_id: customerId },
     repeatable: true,
+    totalTimeout: true,
     // The edge answers 404 for a customer it does not know; a wrong edgeApiUrl gives 404s too.
     notFound: noCustomer(customerId, ' (if every entitlement read fails like this, check edgeApiUrl)'),
+    transform: (data: unknown): CheckEntitlementsResponse => {
+      const raw = (data ?? {}) as RawEntitlements;
+      return {
+        customerId: raw.customerId ?? customerId,
+        entitlements: mergeEntitlements(Array.isArray(raw.entitlements) ? raw.entitlements : []),
+      };
+    },
   };
 }
 
-const FEATURE_READ_KEYS: Record<keyof HasAccessParams, true> = { customerId: true, featureId: true };
+/** The network options of a read, without the cache's own. */
+export function networkOptions(options: EntitlementRequestOptions | undefined): RequestOptions | undefined {
+  if (options === undefined) return undefined;
+  const { fresh: _fresh, fallback: _fallback, ...rest } = options;
+  return rest;
+}
 
-/** Validates and describes the entitlement reads; the transforms merge and decide access. */
-export const entitlementRequests = {
-  hasAccess(params: HasAccessParams): RequestSpec<boolean> {
-    const c = Check.of('entitlements.hasAccess', params, FEATURE_READ_KEYS);
-    const customerId = c.string('customerId');
-    const featureId = c.string('featureId');
-    const toResponse = merged(customerId);
+/** The response info of a read's answer, wherever it came from. */
+export function responseOf(resolved: Resolved, cache: EntitlementCache): ResponseInfo {
+  if ('fallback' in resolved) {
+    const e = resolved.error as { status?: number; requestId?: string; url?: string };
     return {
-      ...read('entitlements.hasAccess', customerId, featureId),
-      transform: (data) => hasAccess(toResponse(data).entitlements.find((e) => e.featureId === featureId)),
+      status: typeof e.status === 'number' ? e.status : 0,
+      headers: {},
+      requestId: e.requestId,
+      attempts: 0,
+      method: 'GET',
+      url: e.url ?? '',
+      source: 'fallback',
+      error: resolved.error,
     };
-  },
-
-  getEntitlement(params: GetEntitlementParams): RequestSpec<GetEntitlementResponse> {
-    const c = Check.of('entitlements.getEntitlement', params, FEATURE_READ_KEYS);
-    const customerId = c.string('customerId');
-    const featureId = c.string('featureId');
-    const toResponse = merged(customerId);
-    return {
-      ...read('entitlements.getEntitlement', customerId, featureId),
-      transform: (data) => {
-        const response = toResponse(data);
-        return { ...response, entitlement: response.entitlements.find((e) => e.featureId === featureId) ?? null };
-      },
-    };
-  },
-
-  getAllEntitlements(params: GetAllEntitlementsParams): RequestSpec<CheckEntitlementsResponse> {
-    const c = Check.of('entitlements.getAllEntitlements', params, { customerId: true });
-    const customerId = c.string('customerId');
-    return { ...read('entitlements.getAllEntitlements', customerId), transform: merged(customerId) };
-  },
-};
+  }
+  if (resolved.source === 'network' && resolved.response) return resolved.response;
+  return cache.describe(resolved.set, resolved.source === 'stale' ? 'stale' : 'cache', resolved.error);
+}
 
 /**
- * Entitlement checks, served by the edge API (`edgeApiUrl`) with the shorter `edgeTimeout`,
- * because they sit on your users' request paths.
+ * Entitlement checks, answered from the client's cache when it holds the customer, else by the
+ * edge API (`edgeApiUrl`) within `edgeTimeout` in total, because they sit on your users' request
+ * paths. See the `cache`, `fallback` and `onFallback` client options.
  */
 export class Entitlements {
-  constructor(private readonly pipeline: Pipeline) {}
+  readonly #cache: EntitlementCache;
+
+  /** The cache's loader sends the requests; this class never touches the pipeline itself. */
+  constructor(cache: EntitlementCache) {
+    this.#cache = cache;
+  }
 
   /**
    * Whether the customer may use the feature now. A metered feature with a soft limit keeps
    * access after its quota is used up; a hard limit ends it. A feature the customer does not
-   * hold gives `false`; an unknown customer rejects with `NotFoundError`.
+   * hold gives `false`; an unknown customer rejects with `NotFoundError`. A cached customer is
+   * answered without a request.
    *
    * @example
    * if (await client.entitlements.hasAccess({ customerId: 'cust_123', featureId: 'premium-reporting' })) { ... }
    */
-  hasAccess(params: HasAccessParams, options?: RequestOptions): APIPromise<boolean> {
-    return this.pipeline.send(() => entitlementRequests.hasAccess(params), options);
+  hasAccess(params: HasAccessParams, options?: EntitlementRequestOptions): APIPromise<boolean> {
+    let customerId: string;
+    let featureId: string;
+    try {
+      ({ customerId, featureId } = entitlementParams.feature('entitlements.hasAccess', params));
+    } catch (error) {
+      return new APIPromise(Promise.reject(error));
+    }
+    const cache = this.#cache;
+    if (options === undefined) {
+      // The hot path: a fresh entry answers with a promise that is already settled.
+      const set = cache.fresh(customerId, Date.now());
+      if (set) return set.answer(featureId, cache.config.deniedTtl, () => cache.describe(set, 'cache'));
+    }
+    return new APIPromise(
+      this.#read('entitlements.hasAccess', customerId, featureId, options).then((resolved) => ({
+        data: 'fallback' in resolved ? resolved.fallback : resolved.set.access(featureId, cache.config.deniedTtl),
+        response: responseOf(resolved, cache),
+      })),
+    );
   }
 
   /**
@@ -116,8 +187,18 @@ export class Entitlements {
    * const { entitlement } = await client.entitlements.getEntitlement({ customerId: 'cust_123', featureId: 'seats' });
    * if (entitlement?.featureType === 'METER') console.log(entitlement.currentUsage, entitlement.usageLimit);
    */
-  getEntitlement(params: GetEntitlementParams, options?: RequestOptions): APIPromise<GetEntitlementResponse> {
-    return this.pipeline.send(() => entitlementRequests.getEntitlement(params), options);
+  getEntitlement(
+    params: GetEntitlementParams,
+    options?: EntitlementRequestOptions,
+  ): APIPromise<GetEntitlementResponse> {
+    let customerId: string;
+    let featureId: string;
+    try {
+      ({ customerId, featureId } = entitlementParams.feature('entitlements.getEntitlement', params));
+    } catch (error) {
+      return new APIPromise(Promise.reject(error));
+    }
+    return this.#answer('entitlements.getEntitlement', customerId, options, (set) => set.one(featureId));
   }
 
   /**
@@ -128,8 +209,129 @@ export class Entitlements {
    */
   getAllEntitlements(
     params: GetAllEntitlementsParams,
-    options?: RequestOptions,
+    options?: EntitlementRequestOptions,
   ): APIPromise<CheckEntitlementsResponse> {
-    return this.pipeline.send(() => entitlementRequests.getAllEntitlements(params), options);
+    let customerId: string;
+    try {
+      customerId = entitlementParams.customer('entitlements.getAllEntitlements', params);
+    } catch (error) {
+      return new APIPromise(Promise.reject(error));
+    }
+    return this.#answer('entitlements.getAllEntitlements', customerId, options, (set) => set.data);
   }
+
+  /**
+   * The cached answer to `hasAccess`, now, without waiting: `undefined` when the customer is not
+   * cached (it sends no request for them; use `prefetch`). For code that cannot await.
+   *
+   * @example
+   * const ok = client.entitlements.peek({ customerId: 'cust_123', featureId: 'premium-reporting' }) ?? false;
+   */
+  peek(params: HasAccessParams): boolean | undefined {
+    const { customerId, featureId } = entitlementParams.feature('entitlements.peek', params);
+    return this.#cache.peek(customerId, featureId);
+  }
+
+  /**
+   * Loads customers into the cache ahead of their checks (at sign-in, or at start-up for your
+   * busiest customers), at most eight at a time. Never rejects: failures are in the result.
+   *
+   * @example
+   * await client.entitlements.prefetch(['cust_123', 'cust_456']);
+   */
+  async prefetch(customerIds: readonly string[], options?: RequestOptions): Promise<PrefetchResult> {
+    const ids = entitlementParams.customers('entitlements.prefetch', customerIds);
+    const result: PrefetchResult = { loaded: 0, failed: [] };
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const customerId = ids[next++] as string;
+        try {
+          await this.#cache.load(customerId, options, 'entitlements.prefetch');
+          result.loaded++;
+        } catch (error) {
+          result.failed.push({ customerId, error: error as Error });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PREFETCH_CONCURRENCY, ids.length) }, worker));
+    return result;
+  }
+
+  /**
+   * Forgets a customer's cached entitlements (and their copy in the shared store), or, with no
+   * argument, every customer's in this process. Call it when you learn of a change the SDK did
+   * not make itself: a webhook, a purchase's success page, a change in the dashboard.
+   *
+   * @example
+   * client.entitlements.invalidate('cust_123');
+   */
+  invalidate(customerId?: string): void {
+    if (customerId !== undefined && (typeof customerId !== 'string' || customerId === '')) {
+      entitlementParams.customer('entitlements.invalidate', { customerId });
+    }
+    this.#cache.invalidate(customerId);
+  }
+
+  #answer<R>(
+    operation: string,
+    customerId: string,
+    options: EntitlementRequestOptions | undefined,
+    pick: (set: CachedSet) => R,
+  ): APIPromise<R> {
+    const cache = this.#cache;
+    return new APIPromise(
+      this.#read(operation, customerId, undefined, options).then((resolved): WithResponse<R> => {
+        // A boolean fallback cannot stand for entitlement objects: rescue() threw instead.
+        if ('fallback' in resolved) throw resolved.error;
+        return { data: pick(resolved.set), response: responseOf(resolved, cache) };
+      }),
+    );
+  }
+
+  /** The cache first, then one (shared) load within the budget, then the fallbacks. */
+  async #read(
+    operation: string,
+    customerId: string,
+    featureId: string | undefined,
+    options: EntitlementRequestOptions | undefined,
+  ): Promise<Resolved> {
+    const cache = this.#cache;
+    const fresh = options?.fresh === true;
+    if (!fresh) {
+      const hit = cache.servable(customerId, Date.now());
+      if (hit) return hit;
+    }
+    try {
+      const loaded = await abortable(
+        cache.load(customerId, networkOptions(options), operation, fresh),
+        options?.signal,
+      );
+      return { set: loaded.set, source: 'network', response: loaded.response };
+    } catch (error) {
+      if (fresh && options?.fallback === undefined) throw error;
+      return cache.rescue(customerId, featureId, error, options?.fallback);
+    }
+  }
+}
+
+/** Ends the caller's wait when its signal aborts, though the shared load it joined goes on. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  const aborted = () => new APIUserAbortError('The entitlement read was aborted by its signal.');
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -86,12 +86,9 @@ export const reportingRequests = {
     const value = c.integer('value');
     const behaviour = c.oneOf('behaviour', USAGE_BEHAVIOURS);
     if (behaviour === 'SET' && value < 0) c.fail('value', 'a non-negative integer for SET', value);
-    const body: Record<string, unknown> = {
-      value,
-      customer_id: c.string('customerId'),
-      feature_id: c.string('featureId'),
-      behaviour,
-    };
+    const customerId = c.string('customerId');
+    const featureId = c.string('featureId');
+    const body: Record<string, unknown> = { value, customer_id: customerId, feature_id: featureId, behaviour };
     c.copyOptionalStrings(body, { resourceId: 'resource_id' });
     return {
       operation: 'reporting.reportUsage',
@@ -101,6 +98,8 @@ export const reportingRequests = {
       body,
       // SET lands on the same total however often it is sent; DELTA would count twice.
       repeatable: behaviour === 'SET',
+      // The cached meter moves the same way, so an exhausted hard limit denies at once.
+      effect: { kind: 'usage', customerId, featureId, behaviour, value },
       reconcile: `Check the customer's usage with entitlements.getEntitlement({ customerId: ${JSON.stringify(body.customer_id)}, featureId: ${JSON.stringify(body.feature_id)} }) (its currentUsage) or in the ParityDeals dashboard`,
     };
   },

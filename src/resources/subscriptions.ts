@@ -106,6 +106,7 @@ export const subscriptionRequests = {
       body,
       // A plan change may prorate and charge: never risk doing it twice.
       repeatable: false,
+      effect: { kind: 'subscription', subscriptionId },
       notFound: noSubscription(subscriptionId),
       reconcile: `Check its plan with subscriptions.list() or in the ParityDeals dashboard`,
     };
@@ -131,6 +132,7 @@ export const subscriptionRequests = {
       path: `/subscriptions/${segment(subscriptionId)}/cancel/`,
       body,
       repeatable: false,
+      effect: { kind: 'subscription', subscriptionId },
       notFound: noSubscription(subscriptionId),
       reconcile: `Check its status with subscriptions.list() or in the ParityDeals dashboard`,
     };
@@ -149,6 +151,8 @@ export const subscriptionRequests = {
         page_size: c.optionalPositiveInteger('pageSize'),
       },
       repeatable: true,
+      // Teaches the entitlement cache whose subscription is whose, for update and cancel.
+      effect: { kind: 'subscriptions-listed' },
     };
   },
 };

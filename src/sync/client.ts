@@ -17,7 +17,12 @@
  * error rebuilding of protocol.ts. What it would save us is loading a `.ts` worker under tsx,
  * which worker-file.ts does in a few lines.
  */
-import { type ClientOptions, resolveOptions } from '../options.js';
+import { EntitlementCache } from '../entitlements/cache.js';
+import { Pipeline } from '../internal/pipeline.js';
+import { LevelLogger } from '../internal/logger.js';
+import { runtimeTransport } from '../internal/runtime-transport.js';
+import type { TransportHandle } from '../internal/transport.js';
+import { type ClientOptions, resolveCache, resolveOptions } from '../options.js';
 import type { ApiModules } from '../resources/index.js';
 import type { WithResponse } from '../core/api-promise.js';
 import { ParityDealsError } from '../core/errors.js';
@@ -27,11 +32,12 @@ import type { RequestOptions } from '../core/request-options.js';
 import type { RequestSpec } from '../internal/request-spec.js';
 import { checkoutRequests } from '../resources/checkout.js';
 import { customerRequests } from '../resources/customers.js';
-import { entitlementRequests } from '../resources/entitlements.js';
+import { customerEntitlements } from '../resources/entitlements.js';
 import { reportingRequests } from '../resources/reporting.js';
 import { subscriptionRequests } from '../resources/subscriptions.js';
 import { write } from '../internal/logger.js';
 import { assertBlockingSupported, WorkerChannel } from './channel.js';
+import { SyncEntitlementReads } from './entitlements.js';
 import { SyncPage } from './page.js';
 import { fromWire, type LogLine, type PlainSpec, type WireOptions, type WorkerConfig } from './protocol.js';
 import type {
@@ -51,24 +57,25 @@ const WATCHDOG_SLACK_MS = 10_000;
 
 type Builder = (params: never) => RequestSpec<unknown>;
 
+/** The modules whose every method is one request through the worker; entitlements read the cache first. */
+type RequestModule = Exclude<ModuleName, 'entitlements'>;
+
 /**
  * The request builders of each module, one per async method: the type requires exactly the
  * async client's method names, so a method added there fails to compile here until it is added.
  */
-const REQUESTS: { [K in ModuleName]: Record<keyof ApiModules[K], Builder> } = {
+const REQUESTS: { [K in RequestModule]: Record<keyof ApiModules[K], Builder> } = {
   customers: customerRequests,
   checkout: checkoutRequests,
-  entitlements: entitlementRequests,
   reporting: reportingRequests,
   subscriptions: subscriptionRequests,
 };
 
 /** The methods whose async form returns a `PagePromise`: the type demands exactly those. */
 type PageMethods<M> = { [K in keyof M]: M[K] extends (...args: never[]) => PagePromise<unknown> ? K : never }[keyof M];
-const PAGED: { [K in ModuleName]: Record<PageMethods<ApiModules[K]>, true> } = {
+const PAGED: { [K in RequestModule]: Record<PageMethods<ApiModules[K]>, true> } = {
   customers: { list: true },
   checkout: {},
-  entitlements: {},
   reporting: {},
   subscriptions: { list: true },
 };
@@ -116,6 +123,10 @@ export class SyncParityDeals {
   readonly #channel: WorkerChannel;
   readonly #config: WorkerConfig;
   readonly #logger: Logger;
+  readonly #cache: EntitlementCache;
+  readonly #reads: SyncEntitlementReads;
+  /** A non-blocking pipeline on this thread, made on first use, for background cache refreshes. */
+  #background: { pipeline: Pipeline; handle: TransportHandle } | undefined;
   #closed = false;
 
   constructor(options: SyncClientOptions = {}) {
@@ -125,9 +136,27 @@ export class SyncParityDeals {
         'The synchronous client cannot use a custom `fetch`: its requests are sent from a worker thread, which a function cannot be passed to. Drop the option (the default transport is used), or use ParityDeals.createAsyncClient with your fetch.',
       );
     }
+    if (options?.cache && options.cache.store !== undefined) {
+      throw new ParityDealsError(
+        'The synchronous client cannot use `cache.store`: a store answers asynchronously, and this client blocks its thread, so it could never wait for it. Drop the store (the sync client still caches in memory), or use ParityDeals.createAsyncClient to share entitlements through it.',
+      );
+    }
     const { logger, ...resolved } = resolveOptions(options);
     this.#config = { ...resolved, logLevel: logger.level };
     this.#logger = options.logger ?? console;
+    // The same cache as the async client's, on this thread. Misses block on the worker (see
+    // SyncEntitlementReads); background refreshes of stale entries go through #background.
+    this.#cache = new EntitlementCache(
+      resolveCache(options, resolved),
+      (customerId, requestOptions, operation) =>
+        this.#backgroundPipeline().execute(customerEntitlements(operation, customerId), requestOptions),
+      logger,
+    );
+    this.#reads = new SyncEntitlementReads(
+      this.#cache,
+      (spec, requestOptions) => this.#send(spec, requestOptions),
+      () => this.#assertOpen(),
+    );
     this.#channel = new WorkerChannel(workerBootstrap(workerFile()), this.#config);
     // Started now, so its boot overlaps the caller's own start-up; it is unref'd, so a client
     // that is never used does not keep the process alive.
@@ -149,12 +178,31 @@ export class SyncParityDeals {
   close(): void {
     this.#closed = true;
     this.#channel.close();
+    this.#background?.handle.close?.();
+    this.#background = undefined;
+  }
+
+  #backgroundPipeline(): Pipeline {
+    if (this.#closed) throw new ParityDealsError('This synchronous client was closed.');
+    if (!this.#background) {
+      const handle = runtimeTransport();
+      const { logLevel, ...config } = this.#config;
+      const pipeline = new Pipeline({
+        ...config,
+        transport: handle.transport,
+        logger: new LevelLogger(this.#logger, logLevel),
+        observer: this.#cache,
+      });
+      this.#background = { pipeline, handle };
+    }
+    return this.#background.pipeline;
   }
 
   /** Builds each module as an object of blocking methods over the shared builders. */
   #modules(withResponse: boolean): Record<ModuleName, Record<string, unknown>> {
     const out = {} as Record<ModuleName, Record<string, unknown>>;
-    for (const name of Object.keys(REQUESTS) as ModuleName[]) {
+    out.entitlements = Object.freeze(this.#entitlements(withResponse)) as Record<string, unknown>;
+    for (const name of Object.keys(REQUESTS) as RequestModule[]) {
       const paged = PAGED[name] as Record<string, true>;
       const module: Record<string, unknown> = {};
       for (const [method, build] of Object.entries(REQUESTS[name] as Record<string, Builder>)) {
@@ -169,13 +217,39 @@ export class SyncParityDeals {
     return out;
   }
 
+  /** The entitlement module: its type is checked against the async client's (`SyncEntitlements`). */
+  #entitlements(withResponse: boolean): object {
+    const reads = this.#reads;
+    if (withResponse) {
+      const module: SyncModulesWithResponse['entitlements'] = {
+        hasAccess: (params, options) => reads.hasAccess(params, options),
+        getEntitlement: (params, options) => reads.getEntitlement(params, options),
+        getAllEntitlements: (params, options) => reads.getAllEntitlements(params, options),
+      };
+      return module;
+    }
+    const module: SyncEntitlements = {
+      hasAccess: (params, options) => reads.hasAccessValue(params, options),
+      getEntitlement: (params, options) => reads.getEntitlement(params, options).data,
+      getAllEntitlements: (params, options) => reads.getAllEntitlements(params, options).data,
+      peek: (params) => reads.peek(params),
+      prefetch: (customerIds, options) => reads.prefetch(customerIds, options),
+      invalidate: (customerId) => reads.invalidate(customerId),
+    };
+    return module;
+  }
+
   #build(build: Builder, params: never): RequestSpec<unknown> {
+    this.#assertOpen();
+    return build(params);
+  }
+
+  #assertOpen(): void {
     if (this.#closed) {
       throw new ParityDealsError(
         'This synchronous client was closed; create another with ParityDeals.createSyncClient().',
       );
     }
-    return build(params);
   }
 
   /** One blocking round trip through the worker. */
@@ -187,8 +261,14 @@ export class SyncParityDeals {
     const plain: PlainSpec = rest.body === undefined ? rest : { ...rest, body: JSON.parse(JSON.stringify(rest.body)) };
     const reply = this.#channel.call({ spec: plain, options: wireOptions }, this.#watchdog(spec, wireOptions));
     this.#deliver(reply.logs);
-    if (!reply.ok) throw fromWire(reply.error);
-    return { data: transform ? transform(reply.data) : (reply.data as T), response: reply.response };
+    if (!reply.ok) {
+      const error = fromWire(reply.error);
+      this.#cache.failed(spec, error);
+      throw error;
+    }
+    const data = transform ? transform(reply.data) : (reply.data as T);
+    this.#cache.succeeded(spec, data);
+    return { data, response: reply.response };
   }
 
   #page<T>(spec: RequestSpec<PageBody<T>>, options: RequestOptions | undefined): WithResponse<SyncPage<T>> {
@@ -204,6 +284,7 @@ export class SyncParityDeals {
   #watchdog(spec: RequestSpec<unknown>, options: WireOptions | undefined): number {
     const c = this.#config;
     const timeout = options?.timeout ?? (spec.host === 'edge' ? c.edgeTimeout : c.timeout);
+    if (spec.totalTimeout) return timeout + WATCHDOG_SLACK_MS;
     const retries = options?.maxRetries ?? c.maxRetries;
     return (retries + 1) * timeout + retries * c.maxRetryDelay + WATCHDOG_SLACK_MS;
   }

@@ -19,7 +19,13 @@ import type {
   UpdateCustomerParams,
 } from '../resources/customers.js';
 import type { CreateCheckoutSessionParams, CreateCheckoutSessionResponse } from '../resources/checkout.js';
-import type { GetAllEntitlementsParams, GetEntitlementParams, HasAccessParams } from '../resources/entitlements.js';
+import type {
+  EntitlementRequestOptions,
+  GetAllEntitlementsParams,
+  GetEntitlementParams,
+  HasAccessParams,
+  PrefetchResult,
+} from '../resources/entitlements.js';
 import type { CheckEntitlementsResponse, GetEntitlementResponse } from '../entitlements/access.js';
 import type {
   ReportEventParams,
@@ -54,17 +60,20 @@ export type SyncClientOptions = Omit<ClientOptions, 'fetch'>;
 export type SyncArgs<A extends unknown[]> = {
   [I in keyof A]: [A[I]] extends [RequestOptions | undefined]
     ? [RequestOptions | undefined] extends [A[I]]
-      ? SyncRequestOptions | undefined
+      ? Omit<NonNullable<A[I]>, 'signal'> | undefined
       : A[I]
     : A[I];
 };
 
-/** One async method made blocking. (`PagePromise` is tested first: it is also an `APIPromise`.) */
+/**
+ * One async method made blocking. (`PagePromise` is tested first: it is also an `APIPromise`.)
+ * A method that is synchronous already (`entitlements.peek`) stays as it is.
+ */
 export type SyncMethod<F> = F extends (...args: infer A) => PagePromise<infer T>
   ? (...args: SyncArgs<A>) => SyncPage<T>
-  : F extends (...args: infer A) => APIPromise<infer R>
+  : F extends (...args: infer A) => Promise<infer R>
     ? (...args: SyncArgs<A>) => R
-    : never;
+    : F;
 
 /** One async method made blocking, returning the data with the response it came in. */
 export type SyncMethodWithResponse<F> = F extends (...args: infer A) => PagePromise<infer T>
@@ -74,7 +83,12 @@ export type SyncMethodWithResponse<F> = F extends (...args: infer A) => PageProm
     : never;
 
 export type SyncModule<M> = { readonly [K in keyof M]: SyncMethod<M[K]> };
-export type SyncModuleWithResponse<M> = { readonly [K in keyof M]: SyncMethodWithResponse<M[K]> };
+/** Only the methods that answer with a response (those returning an `APIPromise`). */
+export type SyncModuleWithResponse<M> = {
+  readonly [K in keyof M as M[K] extends (...args: never[]) => APIPromise<unknown> ? K : never]: SyncMethodWithResponse<
+    M[K]
+  >;
+};
 
 export type { ModuleName };
 
@@ -139,7 +153,7 @@ export interface SyncEntitlements {
    * @example
    * if (client.entitlements.hasAccess({ customerId: 'cust_123', featureId: 'premium-reporting' })) { ... }
    */
-  readonly hasAccess: (params: HasAccessParams, options?: SyncRequestOptions | undefined) => boolean;
+  readonly hasAccess: (params: HasAccessParams, options?: SyncEntitlementOptions | undefined) => boolean;
   /**
    * The customer's entitlement to one feature: `entitlement` is its merged entry, or null when
    * the customer does not hold it (`entitlements` is the same as a list, the API's shape).
@@ -151,7 +165,7 @@ export interface SyncEntitlements {
    */
   readonly getEntitlement: (
     params: GetEntitlementParams,
-    options?: SyncRequestOptions | undefined,
+    options?: SyncEntitlementOptions | undefined,
   ) => GetEntitlementResponse;
   /**
    * All of the customer's entitlements, one merged entry per feature.
@@ -161,9 +175,36 @@ export interface SyncEntitlements {
    */
   readonly getAllEntitlements: (
     params: GetAllEntitlementsParams,
-    options?: SyncRequestOptions | undefined,
+    options?: SyncEntitlementOptions | undefined,
   ) => CheckEntitlementsResponse;
+  /**
+   * The cached answer to `hasAccess`, or `undefined` when the customer is not cached (no request
+   * is sent for them; use `prefetch`).
+   *
+   * @example
+   * const ok = client.entitlements.peek({ customerId: 'cust_123', featureId: 'premium-reporting' }) ?? false;
+   */
+  readonly peek: (params: HasAccessParams) => boolean | undefined;
+  /**
+   * Loads customers into the cache ahead of their checks, one after another. Never throws for a
+   * customer: failures are in the result.
+   *
+   * @example
+   * client.entitlements.prefetch(['cust_123', 'cust_456']);
+   */
+  readonly prefetch: (customerIds: readonly string[], options?: SyncRequestOptions | undefined) => PrefetchResult;
+  /**
+   * Forgets a customer's cached entitlements, or every customer's. Call it when you learn of a
+   * change the SDK did not make itself (a webhook, a purchase's success page).
+   *
+   * @example
+   * client.entitlements.invalidate('cust_123');
+   */
+  readonly invalidate: (customerId?: string | undefined) => void;
 }
+
+/** The options of a blocking entitlement read: `fresh`, `fallback`, `timeout`, `maxRetries`, `headers`. */
+export type SyncEntitlementOptions = Omit<EntitlementRequestOptions, 'signal'>;
 
 /** Usage reporting, blocking. */
 export interface SyncReporting {
@@ -234,4 +275,10 @@ type WithResponseModule<M> = {
 };
 
 /** `client.withResponse`: every module, every method returning `{ data, response }`. */
-export type SyncModulesWithResponse = { readonly [K in ModuleName]: WithResponseModule<SyncModules[K]> };
+export type SyncModulesWithResponse = {
+  readonly [K in ModuleName]: WithResponseModule<
+    K extends 'entitlements'
+      ? Pick<SyncEntitlements, 'hasAccess' | 'getEntitlement' | 'getAllEntitlements'>
+      : SyncModules[K]
+  >;
+};

@@ -4,10 +4,9 @@
  * reply it flips the shared state word and wakes the caller with `Atomics.notify`.
  */
 import { workerData } from 'node:worker_threads';
-import { fetchTransport } from '../internal/fetch-transport.js';
 import type { Logger } from '../core/logger.js';
 import { LevelLogger } from '../internal/logger.js';
-import { nodeTransport } from '../internal/node-transport.js';
+import { runtimeTransport } from '../internal/runtime-transport.js';
 import { Pipeline } from '../internal/pipeline.js';
 import {
   BOOT_READY,
@@ -35,10 +34,8 @@ const collect =
   };
 const sink: Logger = { error: collect('error'), warn: collect('warn'), info: collect('info'), debug: collect('debug') };
 
-// The same transport choice as the node entry's async client: node:http on Node; on Bun and
-// Deno, whose node:http sits on their own fetch, fetch is the shorter path.
-const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
-const transport = runtime.Bun || runtime.Deno ? fetchTransport() : nodeTransport().transport;
+// The same transport as the node entry's async client.
+const { transport } = runtimeTransport();
 const pipeline = new Pipeline({ ...pipelineConfig, transport, logger: new LevelLogger(sink, logLevel) });
 
 port.on('message', (call: Call) => {

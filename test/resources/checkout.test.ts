@@ -50,6 +50,9 @@ describe('checkout', () => {
       false,
     );
     await h.emu.completeCheckout(checkoutSessionId);
+    // What an app's success page does: the purchase happened outside the SDK, so it drops the
+    // cached denial (else it stands for up to `cache.deniedTtl`).
+    h.client.entitlements.invalidate('buyer');
     assert.equal(await h.client.entitlements.hasAccess({ customerId: 'buyer', featureId: 'advanced-analytics' }), true);
   });
 

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { NotFoundError } from '../../src/index.js';
 import { useEmulator } from '../support.js';
 
-const h = useEmulator();
+// These tests move the emulator's clock, which the entitlement cache (on real time) cannot see.
+const h = useEmulator({ cache: false });
 
 function subscribe(customerId: string, planIdentifier = 'free'): string {
   const { subscriptions } = h.emu.seed({ subscriptions: [{ customerId, planIdentifier }] });

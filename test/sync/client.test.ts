@@ -101,6 +101,9 @@ describe('sync client: every method, same as the async client', () => {
   const r = useRig();
   beforeEach(async () => {
     await r.emu.reset();
+    // The emulator forgot everything: so must the clients' entitlement caches.
+    r.async.entitlements.invalidate();
+    r.sync.entitlements.invalidate();
     await r.emu.seed({
       customers: [{ customerId: 'cust-b', email: 'b@example.com' }, { customerId: 'we ird/id?#' }],
       subscriptions: [

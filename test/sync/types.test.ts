@@ -12,6 +12,8 @@ import type {
   GetEntitlementResponse,
   ListCustomersParams,
   ParityDeals as AsyncClient,
+  EntitlementRequestOptions,
+  PrefetchResult,
   ReportEventResponse,
   ReportUsageResponse,
   ResponseInfo,
@@ -24,6 +26,7 @@ import type { PagePromise } from '../../src/core/page.js';
 import { ParityDeals } from '../../src/index.node.js';
 import type { SyncModule, SyncPage, SyncParityDeals, SyncRequestOptions } from '../../src/sync/index.js';
 
+type SyncEntitlementOptions = Omit<EntitlementRequestOptions, 'signal'>;
 type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
 
@@ -36,11 +39,13 @@ type SameModule<A, S> =
         [K in keyof A & keyof S]: A[K] extends (params: infer P, ...rest: infer _) => infer R
           ? S[K] extends (params: infer SP, ...rest: infer _) => infer SR
             ? Equal<P, SP> extends true
-              ? R extends PagePromise<infer T>
+              ? [R] extends [PagePromise<infer T>]
                 ? Equal<SR, SyncPage<T>>
-                : R extends APIPromise<infer V>
+                : [R] extends [APIPromise<infer V>]
                   ? Equal<SR, V>
-                  : false
+                  : [R] extends [Promise<infer V>]
+                    ? Equal<SR, V>
+                    : Equal<SR, R>
               : false
             : false
           : false;
@@ -78,7 +83,10 @@ export type _C4 = Expect<Equal<Parameters<S['customers']['list']>[0], ListCustom
 export type _K1 = Expect<Equal<ReturnType<S['checkout']['createSession']>, CreateCheckoutSessionResponse>>;
 export type _E1 = Expect<Equal<ReturnType<S['entitlements']['hasAccess']>, boolean>>;
 export type _E2 = Expect<Equal<ReturnType<S['entitlements']['getAllEntitlements']>, CheckEntitlementsResponse>>;
-export type _E3 = Expect<Equal<ReturnType<S['entitlements']['getEntitlement']>, GetEntitlementResponse>>;
+export type _E3 = Expect<Equal<ReturnType<S['entitlements']['peek']>, boolean | undefined>>;
+export type _E4 = Expect<Equal<ReturnType<S['entitlements']['prefetch']>, PrefetchResult>>;
+export type _E5 = Expect<Equal<Parameters<S['entitlements']['hasAccess']>[1], SyncEntitlementOptions | undefined>>;
+export type _E6 = Expect<Equal<ReturnType<S['entitlements']['getEntitlement']>, GetEntitlementResponse>>;
 export type _R1 = Expect<Equal<ReturnType<S['reporting']['reportUsage']>, ReportUsageResponse>>;
 export type _R2 = Expect<Equal<ReturnType<S['reporting']['reportEvent']>, ReportEventResponse>>;
 export type _S1 = Expect<Equal<ReturnType<S['subscriptions']['update']>, UpdateSubscriptionResponse>>;

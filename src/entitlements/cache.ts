@@ -1,0 +1,556 @@
+/**
+ * The entitlement cache: one entry per customer holding every feature, consulted on the calling
+ * thread by both clients before any request (see docs/architecture.md).
+ *
+ * Contract
+ * - A fresh entry answers with no request. An entry is fresh for `ttl` while every answer it
+ *   gave granted access, and only for `deniedTtl` once it denied anything (an exhausted or
+ *   absent feature, a customer without subscriptions): a customer who has just paid is let in
+ *   within `deniedTtl`, while customers who have access cost one request a minute.
+ * - An expired entry that grants is answered at once and refreshed in the background (stale
+ *   while revalidate). An expired entry that denied is fetched again before answering, because
+ *   a stale denial locks out someone who may have just paid; if that fetch fails, the entry
+ *   answers, and is not fetched again for `FAILED_REFRESH_BACKOFF_MS`.
+ * - While the edge API fails, an entry keeps answering until `maxStale` after it was fetched.
+ * - Concurrent loads of one customer share one request (single flight).
+ * - A 404 (unknown customer) is remembered for `deniedTtl`; no other error is.
+ * - Our own writes keep entries true (`observe`): usage moves the cached meter, subscription
+ *   and checkout changes drop the customer's entry.
+ * - What it hands out is frozen, so no caller can change what the next one sees.
+ * - A store (second level) that is slow or fails never reaches a check: each wait is bounded by
+ *   `storeTimeout`, failures are logged (once a minute) and the edge API is asked instead.
+ */
+import { APIPromise, type ResponseInfo, type WithResponse } from '../core/api-promise.js';
+import { APIConnectionError, APIError, APIUserAbortError, NotFoundError } from '../core/errors.js';
+import type { RequestOptions } from '../core/request-options.js';
+import type { LevelLogger } from '../internal/logger.js';
+import type { PipelineObserver } from '../internal/pipeline.js';
+import type { Effect, RequestSpec } from '../internal/request-spec.js';
+import {
+  type CheckEntitlementsResponse,
+  type GetEntitlementResponse,
+  hasAccess,
+  isMeter,
+  type MergedEntitlement,
+  type MeterEntitlement,
+} from './access.js';
+import { Lru } from './lru.js';
+import { type EntitlementStore, within } from './store.js';
+
+/** The cache's settings, resolved from the client's `cache`, `fallback` and `onFallback` options. */
+export interface CacheConfig {
+  /** `false` (the `cache: false` option): nothing is kept; fallbacks still apply. */
+  enabled: boolean;
+  ttl: number;
+  deniedTtl: number;
+  maxStale: number;
+  maxCustomers: number;
+  store: EntitlementStore | undefined;
+  storeTimeout: number;
+  /** Prefix of every store key; it separates API keys and hosts sharing one store. */
+  storePrefix: string;
+  fallback: Readonly<Record<string, boolean>>;
+  onFallback: ((event: FallbackEvent) => void) | undefined;
+  /** The whole read's time budget when a call gives no `timeout`: the client's `edgeTimeout`. */
+  budget: number;
+}
+
+/** Told to `onFallback` when a check is answered without a fresh answer because the edge API failed. */
+export interface FallbackEvent {
+  customerId: string;
+  /** The feature asked about; undefined for `getAllEntitlements` and background refreshes. */
+  featureId: string | undefined;
+  /** `stale`: the last known entitlements answered; `fallback`: the configured fallback did. */
+  source: 'stale' | 'fallback';
+  /** What went wrong with the edge API. */
+  error: Error;
+}
+
+/** Fetches a customer's whole entitlement set from the edge API, within the read budget. */
+export type Loader = (
+  customerId: string,
+  options: RequestOptions | undefined,
+  operation: string,
+) => Promise<WithResponse<CheckEntitlementsResponse>>;
+
+/** A finished load: the entry, and how it was answered (a store hit is described as `cache`). */
+export interface Loaded {
+  set: CachedSet;
+  response: ResponseInfo;
+}
+
+/** What a read resolved to: entitlements (fresh, cached or stale), or a fallback boolean. */
+export type Resolved =
+  | { set: CachedSet; source: 'network' | 'cache' | 'stale'; response?: ResponseInfo; error?: Error }
+  | { fallback: boolean; error: Error };
+
+/** The version of what is written to a store; a reader ignores any other. */
+const STORE_FORMAT = 1;
+/**
+ * After a failed refetch of an entry that denied, it answers for this long before the next try,
+ * so an outage does not cost every check of that customer the whole read budget.
+ */
+const FAILED_REFRESH_BACKOFF_MS = 1_000;
+/** One warning per this long while the edge API or the store fails, not one per check. */
+const FAILURE_LOG_INTERVAL_MS = 60_000;
+/**
+ * After the store failed or timed out, it is left alone for this long: while Redis is down, a
+ * miss must not pay `storeTimeout` each time before going to the edge API.
+ */
+const STORE_PAUSE_MS = 1_000;
+/** Subscription → customer pairs remembered (from `subscriptions.list`), so a change drops the right entry. */
+const MAX_KNOWN_SUBSCRIPTIONS = 100_000;
+
+/** One customer's entitlements as cached. Immutable but for its freshness. */
+export class CachedSet {
+  readonly byFeature = new Map<string, MergedEntitlement>();
+  /** Whether any answer from it denied access (or would: an exhausted meter, no features). */
+  denied: boolean;
+  freshUntil: number;
+  readonly staleUntil: number;
+  /** Not refetched before this (after a failed refetch of a denying entry). */
+  retryAfter = 0;
+  /** The `hasAccess` answers handed out while fresh, one shared promise per feature. */
+  #answers: Map<string, APIPromise<boolean>> | undefined;
+
+  constructor(
+    readonly data: CheckEntitlementsResponse,
+    readonly fetchedAt: number,
+    readonly requestId: string | undefined,
+    readonly url: string,
+    config: CacheConfig,
+    freshUntil?: number,
+  ) {
+    for (const entry of data.entitlements) this.byFeature.set(entry.featureId, entry);
+    this.denied = data.entitlements.length === 0 || data.entitlements.some((e) => !hasAccess(e));
+    const window = fetchedAt + (this.denied ? config.deniedTtl : config.ttl);
+    this.freshUntil = freshUntil === undefined ? window : Math.min(freshUntil, window);
+    this.staleUntil = fetchedAt + Math.max(config.maxStale, config.ttl);
+  }
+
+  /** The access rule for one feature; a denial shortens the entry's life to `deniedTtl`. */
+  access(featureId: string, deniedTtl: number): boolean {
+    const ok = hasAccess(this.byFeature.get(featureId));
+    if (!ok && !this.denied) {
+      this.denied = true;
+      this.freshUntil = Math.min(this.freshUntil, this.fetchedAt + deniedTtl);
+    }
+    return ok;
+  }
+
+  /** A shared, already-settled promise of `access(featureId)`, for the hot path. */
+  answer(featureId: string, deniedTtl: number, describe: () => ResponseInfo): APIPromise<boolean> {
+    const answers = (this.#answers ??= new Map());
+    let promise = answers.get(featureId);
+    if (promise === undefined) {
+      promise = APIPromise.known(this.access(featureId, deniedTtl), describe);
+      answers.set(featureId, promise);
+    }
+    return promise;
+  }
+
+  /** `{ customerId, entitlements, entitlement }` for the one feature (none when not held). */
+  one(featureId: string): GetEntitlementResponse {
+    const entry = this.byFeature.get(featureId);
+    return Object.freeze({
+      customerId: this.data.customerId,
+      entitlements: Object.freeze(entry ? [entry] : []),
+      entitlement: entry ?? null,
+    }) as GetEntitlementResponse;
+  }
+}
+
+/** A remembered 404: the customer is unknown to ParityDeals. */
+class UnknownCustomer {
+  constructor(
+    readonly error: NotFoundError,
+    readonly until: number,
+  ) {}
+}
+
+export class EntitlementCache implements PipelineObserver {
+  readonly config: CacheConfig;
+  readonly #entries: Lru<CachedSet | UnknownCustomer>;
+  readonly #inflight = new Map<string, Promise<Loaded>>();
+  readonly #subscriptions = new Lru<string>(MAX_KNOWN_SUBSCRIPTIONS);
+  readonly #load: Loader;
+  readonly #log: LevelLogger;
+  #lastFailureLog = Number.NEGATIVE_INFINITY;
+  /** The store is not asked before this (it failed recently). */
+  #storePausedUntil = 0;
+
+  constructor(config: CacheConfig, load: Loader, log: LevelLogger) {
+    this.config = config;
+    this.#entries = new Lru(config.enabled ? config.maxCustomers : 0);
+    this.#load = load;
+    this.#log = log;
+  }
+
+  /** How many customers are cached (for tests and metrics). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  /** The hot path: a fresh entry, or undefined. Never sends anything. */
+  fresh(customerId: string, now: number): CachedSet | undefined {
+    const entry = this.#entries.get(customerId);
+    return entry instanceof CachedSet && now < entry.freshUntil ? entry : undefined;
+  }
+
+  /**
+   * An entry that may answer now without waiting: fresh (`cache`), or expired but allowed to
+   * answer while a background refresh runs (`stale`). Throws the remembered 404 of an unknown
+   * customer. Undefined when the caller must load.
+   */
+  servable(customerId: string, now: number): { set: CachedSet; source: 'cache' | 'stale' } | undefined {
+    const entry = this.#entries.get(customerId);
+    if (entry === undefined) return undefined;
+    if (entry instanceof UnknownCustomer) {
+      if (now < entry.until) throw entry.error;
+      this.#entries.delete(customerId);
+      return undefined;
+    }
+    if (now < entry.freshUntil) return { set: entry, source: 'cache' };
+    if (now >= entry.staleUntil) {
+      this.#entries.delete(customerId);
+      return undefined;
+    }
+    if (entry.denied && now >= entry.retryAfter) return undefined;
+    this.refresh(customerId);
+    return { set: entry, source: 'stale' };
+  }
+
+  /**
+   * A synchronous answer from the cache, or undefined when nothing is cached. Never sends a
+   * request for a customer it does not hold; an expired entry is refreshed in the background.
+   */
+  peek(customerId: string, featureId: string): boolean | undefined {
+    try {
+      const hit = this.servable(customerId, Date.now());
+      if (hit) return hit.set.access(featureId, this.config.deniedTtl);
+      const entry = this.#entries.peek(customerId);
+      if (!(entry instanceof CachedSet) || Date.now() >= entry.staleUntil) return undefined;
+      this.refresh(customerId);
+      return entry.access(featureId, this.config.deniedTtl);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The response info of an answer from the cache. */
+  describe(set: CachedSet, source: 'cache' | 'stale', error?: Error): ResponseInfo {
+    return {
+      status: 200,
+      headers: {},
+      requestId: set.requestId,
+      attempts: 0,
+      method: 'GET',
+      url: set.url,
+      source,
+      age: Date.now() - set.fetchedAt,
+      ...(error ? { error } : {}),
+    };
+  }
+
+  // ---- loads -------------------------------------------------------------------------------
+
+  /**
+   * Loads a customer's entitlements: from the store when it has them fresh, else from the edge
+   * API, and fills the cache. Concurrent calls share one load; `fresh` skips the store and
+   * starts a load of its own (which later callers then share).
+   */
+  load(customerId: string, options: RequestOptions | undefined, operation: string, fresh = false): Promise<Loaded> {
+    if (!fresh) {
+      const running = this.#inflight.get(customerId);
+      if (running) return running;
+    }
+    const started = Date.now();
+    // Assigned before the load's first await returns, so the check below sees the real value.
+    let promise: Promise<Loaded> | undefined;
+    promise = (async (): Promise<Loaded> => {
+      const stored = fresh ? undefined : await this.#fromStore(customerId);
+      if (stored) return { set: stored, response: this.describe(stored, 'cache') };
+      const { data, response } = await this.#load(customerId, this.#remaining(options, started), operation);
+      const set: CachedSet =
+        this.#inflight.get(customerId) === promise
+          ? this.fill(customerId, data, response)
+          : // A load overtaken by an invalidation answers its own callers but is not cached.
+            new CachedSet(freeze(data), Date.now(), response.requestId, response.url, this.config);
+      return { set, response };
+    })();
+    if (this.config.enabled) {
+      this.#inflight.set(customerId, promise);
+      const forget = () => {
+        if (this.#inflight.get(customerId) === promise) this.#inflight.delete(customerId);
+      };
+      (promise as Promise<Loaded>).then(forget, (error: unknown) => {
+        forget();
+        this.remember(customerId, error);
+      });
+    }
+    return promise;
+  }
+
+  /** Refreshes a customer's entry in the background; a failure keeps the old entry. */
+  refresh(customerId: string): void {
+    if (!this.config.enabled || this.#inflight.has(customerId)) return;
+    this.load(customerId, undefined, 'entitlements.refresh', true).catch((error: unknown) => {
+      const entry = this.#entries.peek(customerId);
+      if (entry instanceof CachedSet) entry.retryAfter = Date.now() + FAILED_REFRESH_BACKOFF_MS;
+      if (isOutage(error)) this.#fellBack({ customerId, featureId: undefined, source: 'stale', error });
+    });
+  }
+
+  /** Puts a freshly fetched set in the cache (and the store) and returns its entry. */
+  fill(customerId: string, data: CheckEntitlementsResponse, response: ResponseInfo): CachedSet {
+    const set = new CachedSet(freeze(data), Date.now(), response.requestId, response.url, this.config);
+    this.#entries.set(customerId, set);
+    const store = this.config.store;
+    if (store && this.config.enabled) {
+      const value = {
+        v: STORE_FORMAT,
+        data: set.data,
+        fetchedAt: set.fetchedAt,
+        requestId: set.requestId,
+        url: set.url,
+      };
+      this.#storeWork(() => store.set(this.#key(customerId), value, set.freshUntil - set.fetchedAt));
+    }
+    return set;
+  }
+
+  /** Remembers what a failed load says about the customer: only a 404 is kept. */
+  remember(customerId: string, error: unknown): void {
+    if (!this.config.enabled || !(error instanceof NotFoundError)) return;
+    this.#entries.set(customerId, new UnknownCustomer(error, Date.now() + this.config.deniedTtl));
+  }
+
+  /**
+   * After a load failed: the last known entitlements (until `maxStale`), else the fallback (the
+   * call's, else the client's for this feature), else the error itself, thrown. Only failures
+   * of the edge API (no answer, timeouts, 408, 429, 5xx) fall back; anything else is thrown.
+   * `featureId` is undefined for reads that a boolean cannot answer (`getAllEntitlements`).
+   */
+  rescue(customerId: string, featureId: string | undefined, error: unknown, fallback?: boolean): Resolved {
+    if (!isOutage(error)) throw error;
+    const entry = this.#entries.peek(customerId);
+    if (entry instanceof CachedSet && Date.now() < entry.staleUntil) {
+      this.#fellBack({ customerId, featureId, source: 'stale', error });
+      return { set: entry, source: 'stale', error };
+    }
+    const answer = featureId === undefined ? undefined : (fallback ?? this.config.fallback[featureId]);
+    if (answer === undefined) throw error;
+    this.#fellBack({ customerId, featureId, source: 'fallback', error });
+    return { fallback: answer, error };
+  }
+
+  // ---- our own writes ----------------------------------------------------------------------
+
+  /** After any successful request: applies its effect (the pipeline, or the sync client, calls this). */
+  succeeded(spec: RequestSpec<unknown>, data: unknown): void {
+    if (spec.effect) this.observe(spec.effect, data);
+  }
+
+  /** After any failed request: a write that may have been applied is not guessed at. */
+  failed(spec: RequestSpec<unknown>, error: unknown): void {
+    if (spec.effect && (error as { outcomeUnknown?: unknown } | null)?.outcomeUnknown === true)
+      this.unsure(spec.effect);
+  }
+
+  /** Applies what a successful request changed (its spec's `effect`) to the cached entries. */
+  observe(effect: Effect, data: unknown): void {
+    if (!this.config.enabled) return;
+    switch (effect.kind) {
+      case 'usage':
+        this.#applyUsage(effect.customerId, effect.featureId, effect.behaviour, effect.value);
+        return;
+      case 'customer':
+        this.invalidate(effect.customerId);
+        return;
+      case 'subscription': {
+        const customerId = this.#subscriptions.peek(effect.subscriptionId);
+        // Without the customer (never listed here), every entry is expired: each answers once
+        // more while its refresh runs, rather than every customer being fetched at once.
+        if (customerId === undefined) this.#expireAll();
+        else this.invalidate(customerId);
+        return;
+      }
+      case 'subscriptions-listed':
+        for (const sub of pageResults(data)) {
+          if (typeof sub.subscriptionId === 'string' && typeof sub.customerId === 'string') {
+            this.#subscriptions.set(sub.subscriptionId, sub.customerId);
+          }
+        }
+        return;
+    }
+  }
+
+  /** A write whose outcome is unknown: the affected entry is refetched rather than guessed at. */
+  unsure(effect: Effect): void {
+    if (effect.kind === 'usage' || effect.kind === 'customer') this.invalidate(effect.customerId);
+    else if (effect.kind === 'subscription') this.observe(effect, undefined);
+  }
+
+  /**
+   * Drops one customer's entry (and its store copy), or every entry in this process. Loads
+   * already running for them still answer their callers, but are not cached.
+   */
+  invalidate(customerId?: string): void {
+    if (customerId === undefined) {
+      this.#entries.clear();
+      this.#inflight.clear();
+      this.#subscriptions.clear();
+      return;
+    }
+    this.#entries.delete(customerId);
+    this.#inflight.delete(customerId);
+    const store = this.config.store;
+    if (store) this.#storeWork(() => store.delete(this.#key(customerId)));
+  }
+
+  #applyUsage(customerId: string, featureId: string, behaviour: 'DELTA' | 'SET', value: number): void {
+    const set = this.#entries.peek(customerId);
+    if (!(set instanceof CachedSet)) return;
+    const entry = set.byFeature.get(featureId);
+    if (!entry || !isMeter(entry.featureType)) return;
+    const meter = entry as MeterEntitlement;
+    // The server never lets usage go below zero; neither does the copy.
+    const currentUsage = Math.max(0, behaviour === 'SET' ? value : (meter.currentUsage ?? 0) + value);
+    const limit = meter.usageLimit;
+    const remaining = typeof limit === 'number' ? Math.max(0, limit - currentUsage) : null;
+    const moved: MeterEntitlement = { ...meter, currentUsage, remaining };
+    moved.hasAccess = hasAccess(moved);
+    const data: CheckEntitlementsResponse = {
+      customerId: set.data.customerId,
+      entitlements: set.data.entitlements.map((e) => (e.featureId === featureId ? moved : e)),
+    };
+    const next = new CachedSet(freeze(data), set.fetchedAt, set.requestId, set.url, this.config, set.freshUntil);
+    next.denied ||= set.denied;
+    this.#entries.set(customerId, next);
+  }
+
+  #expireAll(): void {
+    const now = Date.now();
+    for (const entry of this.#entries.values()) if (entry instanceof CachedSet) entry.freshUntil = now;
+  }
+
+  // ---- the store -----------------------------------------------------------------------------
+
+  async #fromStore(customerId: string): Promise<CachedSet | undefined> {
+    const store = this.config.store;
+    if (!store || !this.config.enabled || Date.now() < this.#storePausedUntil) return undefined;
+    const got = await within(() => store.get(this.#key(customerId)), this.config.storeTimeout);
+    if (!got.ok) {
+      this.#storePausedUntil = Date.now() + STORE_PAUSE_MS;
+      this.#failure(`the entitlement store did not answer (${describeError(got.error)}); asking the edge API`);
+      return undefined;
+    }
+    const value = typeof got.value === 'string' ? safeParse(got.value) : got.value;
+    if (!isStored(value)) return undefined;
+    const set = new CachedSet(freeze(value.data), value.fetchedAt, value.requestId, value.url, this.config);
+    if (Date.now() >= set.freshUntil) return undefined;
+    this.#entries.set(customerId, set);
+    return set;
+  }
+
+  /** Runs a store write in the background, bounded like every store wait; failures are logged. */
+  #storeWork(work: () => Promise<unknown>): void {
+    if (Date.now() < this.#storePausedUntil) return;
+    void within(work, this.config.storeTimeout).then((done) => {
+      if (done.ok) return;
+      this.#storePausedUntil = Date.now() + STORE_PAUSE_MS;
+      this.#failure(`an entitlement store write failed (${describeError(done.error)})`);
+    });
+  }
+
+  #key(customerId: string): string {
+    return this.config.storePrefix + customerId;
+  }
+
+  // ---- budget, alerts and logs -------------------------------------------------------------
+
+  /** The call's options with the time left of its read budget, once the store had its share. */
+  #remaining(options: RequestOptions | undefined, started: number): RequestOptions | undefined {
+    const spent = Date.now() - started;
+    if (spent === 0) return options;
+    return { ...options, timeout: Math.max(1, (options?.timeout ?? this.config.budget) - spent) };
+  }
+
+  #fellBack(event: FallbackEvent): void {
+    this.#failure(
+      `entitlements of "${event.customerId}" answered from ${event.source === 'stale' ? 'the last known set' : 'the configured fallback'}: ${event.error.message}`,
+    );
+    try {
+      this.config.onFallback?.(event);
+    } catch {
+      // An alerting hook must never break the check it reports on.
+    }
+  }
+
+  #failure(message: string): void {
+    const now = Date.now();
+    if (now - this.#lastFailureLog < FAILURE_LOG_INTERVAL_MS) return;
+    this.#lastFailureLog = now;
+    this.#log.warn(message);
+  }
+}
+
+/** A failure of the edge API itself, which the last known answer or a fallback may stand in for. */
+export function isOutage(error: unknown): error is Error {
+  if (error instanceof APIUserAbortError) return false;
+  if (error instanceof APIConnectionError) return true;
+  return error instanceof APIError && (error.status === 408 || error.status === 429 || error.status >= 500);
+}
+
+/** Deep-freezes a response as it enters the cache. */
+function freeze(data: CheckEntitlementsResponse): CheckEntitlementsResponse {
+  if (Object.isFrozen(data)) return data;
+  for (const entry of data.entitlements) {
+    for (const raw of entry.entries) Object.freeze(raw);
+    Object.freeze(entry.entries);
+    Object.freeze(entry);
+  }
+  Object.freeze(data.entitlements);
+  return Object.freeze(data);
+}
+
+interface Stored {
+  v: number;
+  data: CheckEntitlementsResponse;
+  fetchedAt: number;
+  requestId: string | undefined;
+  url: string;
+}
+
+function isStored(value: unknown): value is Stored {
+  const v = value as Partial<Stored> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    v.v === STORE_FORMAT &&
+    typeof v.fetchedAt === 'number' &&
+    typeof v.url === 'string' &&
+    typeof v.data?.customerId === 'string' &&
+    Array.isArray(v.data.entitlements) &&
+    v.data.entitlements.every((e) => typeof e?.featureId === 'string' && Array.isArray(e.entries))
+  );
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function pageResults(data: unknown): Array<{ subscriptionId?: unknown; customerId?: unknown }> {
+  const results = (data as { results?: unknown } | null)?.results;
+  return Array.isArray(results) ? results : [];
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
