@@ -1,10 +1,14 @@
 // The built package as users load it: by name (Node resolves a package's own name through its
 // exports map), in ESM and CommonJS, on the node and the edge conditions.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { startEmulator } from '../src/testing/index.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -17,13 +21,18 @@ function node(code: string, args: string[] = []): string {
   }).trim();
 }
 
-/** Every file a built ESM entry loads, following relative imports. */
-function graph(file: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(file)) return seen;
-  seen.add(file);
-  for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*['"](\.[^'"]+)['"]/g))
-    graph(join(dirname(file), m[1] as string), seen);
-  return seen;
+/** Bundles `code` (which imports the package by name) with esbuild, as a user's build would. */
+async function bundle(code: string, options: Parameters<typeof build>[0]) {
+  const result = await build({
+    stdin: { contents: code, resolveDir: root, loader: 'js' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    logLevel: 'silent',
+    metafile: true,
+    ...options,
+  });
+  return { text: result.outputFiles?.[0]?.text ?? '', inputs: Object.keys(result.metafile?.inputs ?? {}) };
 }
 
 describe('package', () => {
@@ -55,9 +64,55 @@ describe('package', () => {
       ['--conditions=workerd'],
     );
     assert.equal(out, 'true');
-    const files = [...graph(join(root, 'dist/index.js'))];
-    assert.ok(files.length > 1);
-    for (const file of files) assert.doesNotMatch(readFileSync(file, 'utf8'), /['"]node:[a-z_/]+['"]/, file);
+  });
+
+  // A browser or worker build of the default entry, ESM and CommonJS: esbuild fails on any Node
+  // built-in (`node:x` or bare `x`) it cannot resolve on these platforms, and a `require` left
+  // in the output would fail at run time.
+  for (const platform of ['browser', 'neutral'] as const) {
+    for (const [how, code] of [
+      ['import', `export * from 'paritydeals-sdk';`],
+      ['require', `module.exports = require('paritydeals-sdk');`],
+    ]) {
+      it(`bundles for ${platform} (${how}) with no Node built-in`, async () => {
+        const { text, inputs } = await bundle(code as string, {
+          platform,
+          conditions: platform === 'neutral' ? ['workerd', how as string] : [],
+          mainFields: ['module', 'main'],
+        });
+        assert.ok(
+          inputs.some((f) => /dist\/index\.c?js$/.test(f)),
+          inputs.join(', '),
+        );
+        assert.ok(!inputs.some((f) => /index\.node|sync|testing/.test(f)), inputs.join(', '));
+        // (esbuild's own `__commonJS` helper is a `function __require()`; calls with a name are not.)
+        assert.doesNotMatch(text, /(?:^|[^\w.])(?:__)?require\(\s*["'`]|import\.meta/m);
+      });
+    }
+  }
+
+  it('runs the sync client bundled into one file, away from the package', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pd-sync-bundle-'));
+    const emu = await startEmulator();
+    try {
+      const { text } = await bundle(
+        `import { ParityDeals } from 'paritydeals-sdk';
+        const client = ParityDeals.createSyncClient({ accessToken: process.env.PD_KEY, baseUrl: process.env.PD_URL, logLevel: 'off' });
+        console.log(client.customers.create({ customerId: 'bundled', email: 'b@example.com' }).customerId);
+        client.close();`,
+        { platform: 'node' },
+      );
+      writeFileSync(join(dir, 'app.mjs'), text);
+      const { stdout } = await promisify(execFile)(process.execPath, [join(dir, 'app.mjs')], {
+        env: { ...process.env, PD_KEY: emu.apiKey, PD_URL: emu.url },
+        timeout: 20_000,
+      });
+      assert.equal(stdout.trim(), 'bundled');
+      assert.ok(emu.requests().some((r) => r.method === 'POST' && r.path.includes('/customers')));
+    } finally {
+      await emu.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs the CLI from its bin', () => {

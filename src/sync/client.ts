@@ -43,7 +43,7 @@ import type {
   SyncReporting,
   SyncSubscriptions,
 } from './types.js';
-import { workerBootstrap, workerFile } from './worker-file.js';
+import { workerSource } from './worker-file.js';
 
 /** Added to a call's worst case (every attempt timing out, every retry wait at its cap) before the watchdog fires. */
 const WATCHDOG_SLACK_MS = 10_000;
@@ -127,7 +127,7 @@ export class SyncParityDeals {
     const { logger, ...resolved } = resolveOptions(options);
     this.#config = { ...resolved, logLevel: logger.level };
     this.#logger = options.logger ?? console;
-    this.#channel = new WorkerChannel(workerBootstrap(workerFile()), this.#config);
+    this.#channel = new WorkerChannel(workerSource(), this.#config);
     // Started now, so its boot overlaps the caller's own start-up; it is unref'd, so a client
     // that is never used does not keep the process alive.
     this.#channel.start();
