@@ -76,6 +76,10 @@ describe('client options', () => {
     assert.throws(() => new ParityDeals({ ...base, timeout: 0 }), /timeout must be a positive number/);
     assert.throws(() => new ParityDeals({ ...base, maxRetries: -1 }), /maxRetries must be a non-negative integer/);
     assert.throws(() => new ParityDeals({ ...base, logLevel: 'loud' as never }), /logLevel must be one of/);
+    assert.throws(
+      () => new ParityDeals({ ...base, dangerouslyAllowBrowser: 'yes' as never }),
+      /dangerouslyAllowBrowser must be true or false, got "yes"/,
+    );
   });
 
   it('the entry without Node built-ins has no synchronous client and says why', () => {
