@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import ts from 'typescript';
 import { startEmulator } from '../src/testing/index.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -33,6 +34,35 @@ async function bundle(code: string, options: Parameters<typeof build>[0]) {
     ...options,
   });
   return { text: result.outputFiles?.[0]?.text ?? '', inputs: Object.keys(result.metafile?.inputs ?? {}) };
+}
+
+/** The package's subpaths, read from its exports map (so a new subpath is covered too). */
+const subpaths = Object.keys(pkg.exports as Record<string, unknown>).filter((p) => p !== './package.json');
+
+/** What the declarations say a module exports as values (type-only exports left out). */
+function declaredValues(dts: string): string[] {
+  const program = ts.createProgram([dts], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    noEmit: true,
+  });
+  const checker = program.getTypeChecker();
+  const file = program.getSourceFile(dts)!;
+  return checker
+    .getExportsOfModule(checker.getSymbolAtLocation(file)!)
+    .filter((symbol) => {
+      let target = symbol;
+      if (symbol.flags & ts.SymbolFlags.Alias) {
+        const typeOnly = symbol.declarations?.some(
+          (d) => ts.isExportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly),
+        );
+        if (typeOnly) return false;
+        target = checker.getAliasedSymbol(symbol);
+      }
+      return (target.flags & ts.SymbolFlags.Value) !== 0;
+    })
+    .map((symbol) => symbol.name)
+    .sort();
 }
 
 describe('package', () => {
@@ -114,6 +144,29 @@ describe('package', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  // A value the declarations promise but the JavaScript lacks compiles, then fails at run time.
+  for (const subpath of subpaths) {
+    const name = join('paritydeals-sdk', subpath);
+    for (const [condition, load] of [
+      ['import', `Object.keys(await import('${name}'))`],
+      ['require', `Object.keys(createRequire(import.meta.url)('${name}'))`],
+    ] as const) {
+      it(`${name} (${condition}): every value its declarations export exists`, () => {
+        const entry = (pkg.exports[subpath].node ?? pkg.exports[subpath])[condition];
+        const declared = declaredValues(join(root, entry.types));
+        const actual = JSON.parse(
+          node(`import { createRequire } from 'node:module'; console.log(JSON.stringify(${load}));`),
+        ) as string[];
+        assert.ok(declared.length > 0, entry.types);
+        assert.deepEqual(
+          declared.filter((n) => !actual.includes(n)),
+          [],
+          `${entry.types} declares values ${entry.default} lacks`,
+        );
+      });
+    }
+  }
 
   it('runs the CLI from its bin', () => {
     const bin = join(root, pkg.bin.paritydeals);
