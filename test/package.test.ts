@@ -168,6 +168,17 @@ describe('package', () => {
     }
   }
 
+  // moduleResolution node10 (CommonJS and NestJS projects) reads no exports map: typesVersions
+  // must map each subpath to the declarations its require condition uses.
+  it('maps every subpath for node10 type resolution', () => {
+    const mapped = pkg.typesVersions['*'] as Record<string, string[]>;
+    for (const subpath of subpaths.filter((p) => p !== '.')) {
+      const entry = pkg.exports[subpath].node ?? pkg.exports[subpath];
+      assert.deepEqual(mapped[subpath.slice(2)], [entry.require.types], subpath);
+    }
+    assert.equal(Object.keys(mapped).length, subpaths.length - 1);
+  });
+
   it('runs the CLI from its bin', () => {
     const bin = join(root, pkg.bin.paritydeals);
     assert.equal(pkg.bin['paritydeals-sdk'], pkg.bin.paritydeals);
