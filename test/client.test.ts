@@ -128,4 +128,23 @@ describe('the fetch transport', () => {
       name: 'APIUserAbortError',
     });
   });
+
+  // Deno without --allow-net refuses fetch before anything is sent (a fault no server can
+  // produce, hence the scripted fetch): one attempt, no "outcome unknown", the flag named.
+  it('names the Deno permission a refused fetch needs, and does not retry it', async () => {
+    let calls = 0;
+    const denied: typeof fetch = async () => {
+      calls++;
+      throw Object.assign(new Error('Requires net access to "127.0.0.1:1", run again with the --allow-net flag'), {
+        name: 'NotCapable',
+      });
+    };
+    const client = h.clientWith({ fetch: denied, maxRetries: 2 });
+    const error = await client.customers.create({ customerId: 'd' }).catch((e: unknown) => e);
+    assert.ok(error instanceof ParityDealsError);
+    assert.equal(error.constructor.name, 'ParityDealsError');
+    assert.equal(error.outcomeUnknown, false);
+    assert.match(error.message, /Deno did not allow .* nothing was sent: run it with --allow-net=127\.0\.0\.1:\d+/);
+    assert.equal(calls, 1);
+  });
 });
