@@ -2,11 +2,12 @@
 // exports map), in ESM and CommonJS, on the node and the edge conditions.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import ts from 'typescript';
 import { startEmulator } from '../src/testing/index.js';
@@ -35,6 +36,9 @@ async function bundle(code: string, options: Parameters<typeof build>[0]) {
   });
   return { text: result.outputFiles?.[0]?.text ?? '', inputs: Object.keys(result.metafile?.inputs ?? {}) };
 }
+
+/** The edge entry's budget, minified and gzipped, as a browser or Worker bundle would carry it. */
+const EDGE_BUDGET_BYTES = 10 * 1024;
 
 /** The package's subpaths, read from its exports map (so a new subpath is covered too). */
 const subpaths = Object.keys(pkg.exports as Record<string, unknown>).filter((p) => p !== './package.json');
@@ -121,6 +125,20 @@ describe('package', () => {
     }
   }
 
+  // Everything the default entry exports, so the measure grows with it (cache, usage buffer).
+  it('keeps the edge entry within its size budget, and the README says what it weighs', async () => {
+    const { text } = await bundle(`export * from 'paritydeals-sdk';`, { platform: 'browser', minify: true });
+    const bytes = gzipSync(text, { level: 9 }).length;
+    assert.ok(bytes <= EDGE_BUDGET_BYTES, `edge entry is ${bytes} B min+gz, over the ${EDGE_BUDGET_BYTES} B budget`);
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const stated = /\| paritydeals-sdk \(edge entry\)\s*\|\s*([\d.]+) KB/.exec(readme);
+    assert.ok(stated, 'README lists the edge entry in its size table');
+    assert.ok(
+      Math.abs(Number(stated[1]) - bytes / 1024) <= 0.5,
+      `README says ${stated[1]} KB; measured ${(bytes / 1024).toFixed(1)} KB`,
+    );
+  });
+
   it('runs the sync client bundled into one file, away from the package', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pd-sync-bundle-'));
     const emu = await startEmulator();
@@ -177,6 +195,15 @@ describe('package', () => {
       assert.deepEqual(mapped[subpath.slice(2)], [entry.require.types], subpath);
     }
     assert.equal(Object.keys(mapped).length, subpaths.length - 1);
+  });
+
+  it('ships source maps without the sources embedded in them', () => {
+    const maps = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.map'),
+    );
+    assert.ok(maps.length > 0);
+    for (const map of maps)
+      assert.equal(JSON.parse(readFileSync(join(root, 'dist', map), 'utf8')).sourcesContent, undefined, map);
   });
 
   it('runs the CLI from its bin', () => {
