@@ -213,6 +213,38 @@ for (const [bundler, buildPage] of Object.entries(browserBuilds)) {
   });
 }
 
+// The README's size table, measured here the way npm test measures the budget: esbuild, minified,
+// gzip -9. The official SDK does not bundle for browsers (it requires `crypto`), so it is
+// measured for Node, its built-ins left out.
+check('size: the edge entry beside the official SDK', async () => {
+  const { build } = tools('esbuild');
+  const { gzipSync } = await import('node:zlib');
+  const measure = async (name, dir, platform) => {
+    const out = await build({
+      stdin: { contents: `export * from '${name}';`, resolveDir: dir, loader: 'js' },
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform,
+      minify: true,
+      logLevel: 'silent',
+    });
+    return gzipSync(out.outputFiles[0].contents, { level: 9 }).length / 1024;
+  };
+  const ours = await measure('paritydeals-sdk', join(smoke, 'browser'), 'browser');
+  const theirs = await measure('@kelviq/node-sdk', smoke, 'node');
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  for (const [label, kb] of [
+    ['paritydeals-sdk (edge entry)', ours],
+    [`@kelviq/node-sdk ${version('@kelviq/node-sdk')} (the official SDK)`, theirs],
+  ]) {
+    const stated = new RegExp(`\\| ${label.replace(/[()]/g, '\\$&')}\\s*\\|\\s*([\\d.]+) KB`).exec(readme);
+    if (!stated || Math.abs(Number(stated[1]) - kb) > 0.5)
+      throw new Error(`README's size table says ${stated?.[1]} KB for ${label}; measured ${kb.toFixed(1)} KB`);
+  }
+  return `edge entry ${ours.toFixed(1)} KB, official SDK ${theirs.toFixed(1)} KB (min+gz)`;
+});
+
 async function inChromium(dir, pageTag, built) {
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
@@ -261,12 +293,37 @@ async function inChromium(dir, pageTag, built) {
     const handle = await page.waitForFunction(() => window.smoke, undefined, { timeout: 30_000 });
     const result = await handle.jsonValue();
     if (!result.ok || errors.length) throw new Error([result.summary, ...errors].join('\n'));
+    proven.chromium = browser.version();
     return `${built}, Chromium ${browser.version()}: ${result.summary}`;
   } finally {
     await browser.close();
     server.close();
   }
 }
+
+// The README's Runtimes table must name what ran here (and the run fails when a tool moves on).
+const proven = {};
+check('README: the Runtimes table names the versions proven', async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('## Runtimes'), readme.indexOf('## Size'));
+  const minor = (v) => v.split('.').slice(0, 2).join('.');
+  const expected = [
+    minimum,
+    `, ${process.versions.node.split('.')[0]},`,
+    minor(version('node26')),
+    minor(version('typescript')),
+    version('bun'),
+    version('deno'),
+    `workerd ${minor(version('workerd'))}`,
+    `Miniflare ${version('miniflare').split('.')[0]}`,
+    `esbuild ${minor(version('esbuild'))}`,
+    `Vite ${minor(version('vite'))}`,
+    ...(proven.chromium ? [`Chromium ${proven.chromium.split('.')[0]}`] : []),
+  ];
+  const missing = expected.filter((v) => !table.includes(v));
+  if (missing.length) throw new Error(`README's Runtimes table lacks ${missing.join('; ')}`);
+  return expected.join('; ');
+});
 
 // ---- run --------------------------------------------------------------------------------------
 
