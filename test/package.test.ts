@@ -75,6 +75,21 @@ describe('package', () => {
     assert.equal(pkg.sideEffects, false);
   });
 
+  it('says where it lives and under which licence, and ships the licence', () => {
+    for (const field of ['repository', 'homepage', 'bugs', 'keywords', 'license']) assert.ok(pkg[field], field);
+    assert.equal(pkg.license, 'MIT');
+    assert.match(readFileSync(join(root, 'LICENSE'), 'utf8'), /^MIT License/);
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: root, encoding: 'utf8' }),
+    );
+    const files = packed.files.map((f: { path: string }) => f.path);
+    assert.ok(files.includes('LICENSE') && files.includes('README.md') && files.includes('package.json'));
+    assert.deepEqual(
+      files.filter((f: string) => !/^(dist\/|LICENSE$|README\.md$|package\.json$)/.test(f)),
+      [],
+    );
+  });
+
   it('loads by name in ESM and CommonJS, with every subpath', () => {
     const out = node(`
       import { createRequire } from 'node:module';
@@ -211,5 +226,7 @@ describe('package', () => {
     assert.equal(pkg.bin['paritydeals-sdk'], pkg.bin.paritydeals);
     const help = execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
     assert.match(help, /mock/);
+    const version = execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    assert.equal(version, `${pkg.version}\n`);
   });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { main } from '../../../src/cli/main.js';
+import { VERSION } from '../../../src/index.js';
 
 const ENTRY = fileURLToPath(new URL('../../../src/cli/index.ts', import.meta.url));
 
@@ -143,5 +144,8 @@ describe('paritydeals main (in process)', () => {
     const mockHelp = io();
     assert.equal(await main(['mock', '-h'], mockHelp.io), 0);
     assert.match(mockHelp.out[0] ?? '', /--key KEY/);
+    const version = io();
+    assert.equal(await main(['--version'], version.io), 0);
+    assert.deepEqual(version.out, [VERSION]);
   });
 });
