@@ -1,4 +1,33 @@
-import { defineConfig } from 'tsup';
+import { build } from 'esbuild';
+import { defineConfig, type Options } from 'tsup';
+
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
+
+/**
+ * Replaces src/sync/embedded-worker.ts with the sync client's worker thread bundled into one
+ * CommonJS script (as a string), so a built sync client starts its worker without reading a
+ * file: it survives being bundled into an app, and needs no `--allow-read` on Deno.
+ */
+function embedWorker(): Plugin {
+  let bundled: Promise<string> | undefined;
+  return {
+    name: 'embed-sync-worker',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]src[\\/]sync[\\/]embedded-worker\.ts$/ }, async () => {
+        bundled ??= build({
+          entryPoints: ['src/sync/worker.ts'],
+          bundle: true,
+          write: false,
+          platform: 'node',
+          format: 'cjs',
+          target: 'node18',
+          legalComments: 'none',
+        }).then((r) => r.outputFiles[0]?.text ?? '');
+        return { contents: `export const EMBEDDED_WORKER = ${JSON.stringify(await bundled)};`, loader: 'js' };
+      });
+    },
+  };
+}
 
 // Two builds of one source tree: ESM and CommonJS, each with declarations. Code splitting keeps
 // the code shared by the entry points in one chunk per format, so a process that loads the main
@@ -7,10 +36,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'index.node': 'src/index.node.ts',
-    // The blocking client (paritydeals-sdk/sync) and its worker thread's entry, which the client
-    // finds at dist/sync/worker.{js,cjs} (see src/sync/worker-file.ts).
+    // The blocking client (paritydeals-sdk/sync); its worker thread is embedded (see above).
     'sync/index': 'src/sync/index.ts',
-    'sync/worker': 'src/sync/worker.ts',
     // The emulator (paritydeals-sdk/testing), the entry of the child process spawnEmulator()
     // starts (found at dist/testing/child.{js,cjs}), and the `paritydeals` command.
     'testing/index': 'src/testing/index.ts',
@@ -22,13 +49,24 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: true,
   splitting: true,
+  // Maps without the sources embedded (they were two thirds of the unpacked package): a stack
+  // trace under --enable-source-maps still names src/ files and lines, which the repository shows.
   sourcemap: true,
+  esbuildOptions(options) {
+    options.sourcesContent = false;
+  },
   clean: true,
   target: 'node18',
   treeshake: true,
-  // import.meta.url (used to find the worker and child entries) has no CommonJS equivalent
-  // unless shimmed; without it the CJS chunks fail to load.
-  shims: true,
+  esbuildPlugins: [embedWorker()],
+  // No shims: tsup injects its import.meta.url/__filename shims (which import `path` and `url`)
+  // into every entry, the edge entry included. The two Node-only modules that need their own
+  // file (sync/worker-file.ts, testing/spawn.ts) read `__filename` or `import.meta.url`,
+  // whichever the format has.
+  shims: false,
+  // Keep `node:` on built-in imports: bundlers and edge runtimes recognise them as built-ins,
+  // and every Node we support (engines) resolves them.
+  removeNodeProtocol: false,
   // Two classes share the name ParityDeals (the node entry's extends the base one), and bundling
   // renames one ParityDeals2; keepNames keeps the names util.inspect and stack traces print.
   keepNames: true,

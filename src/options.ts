@@ -1,7 +1,7 @@
 import type { Logger, LogLevel } from './core/logger.js';
 import { isLogLevel } from './core/logger.js';
 import { ParityDealsError } from './core/errors.js';
-import { readEnv } from './internal/env.js';
+import { isBrowser, readEnv } from './internal/env.js';
 import type { CacheConfig, FallbackEvent } from './entitlements/cache.js';
 import type { EntitlementStore } from './entitlements/store.js';
 import { checkLogger, LevelLogger } from './internal/logger.js';
@@ -79,6 +79,13 @@ export interface ClientOptions {
    * Default: none (a warning is logged at most once a minute).
    */
   onFallback?: ((event: FallbackEvent) => void) | undefined;
+  /**
+   * Lets the client be made in a web page. It refuses by default: the page would hand your
+   * Server API Key to everyone who opens it. Pass `true` only when the key the page holds is
+   * not that secret (a proxy on your own origin that adds the real key, an internal tool).
+   * Default: `false`.
+   */
+  dangerouslyAllowBrowser?: boolean | undefined;
 }
 
 /** The entitlement cache's settings; every one has a default. */
@@ -129,6 +136,13 @@ export const DEFAULT_EDGE_API_URL = 'https://edge.api.paritydeals.com';
 export function resolveOptions(options: ClientOptions) {
   if (typeof options !== 'object' || options === null)
     throw new ParityDealsError('ParityDeals options must be an object.');
+  const allowBrowser = options.dangerouslyAllowBrowser ?? false;
+  if (typeof allowBrowser !== 'boolean') throw optionError('dangerouslyAllowBrowser', 'true or false', allowBrowser);
+  if (!allowBrowser && isBrowser()) {
+    throw new ParityDealsError(
+      'The ParityDeals client refuses to run in a browser: it holds your Server API Key, which anyone who opens the page could read. Call ParityDeals from your server. If the page does not hold the real key (a same-origin proxy adds it) and you accept the risk, pass `dangerouslyAllowBrowser: true`.',
+    );
+  }
   const accessToken = options.accessToken ?? readEnv('PARITYDEALS_ACCESS_TOKEN');
   if (typeof accessToken !== 'string' || accessToken.trim() === '') {
     throw new ParityDealsError(

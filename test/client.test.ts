@@ -76,6 +76,10 @@ describe('client options', () => {
     assert.throws(() => new ParityDeals({ ...base, timeout: 0 }), /timeout must be a positive number/);
     assert.throws(() => new ParityDeals({ ...base, maxRetries: -1 }), /maxRetries must be a non-negative integer/);
     assert.throws(() => new ParityDeals({ ...base, logLevel: 'loud' as never }), /logLevel must be one of/);
+    assert.throws(
+      () => new ParityDeals({ ...base, dangerouslyAllowBrowser: 'yes' as never }),
+      /dangerouslyAllowBrowser must be true or false, got "yes"/,
+    );
   });
 
   it('the entry without Node built-ins has no synchronous client and says why', () => {
@@ -123,5 +127,24 @@ describe('the fetch transport', () => {
     await assert.rejects(client.customers.retrieve({ customerId: 'x' }, { signal: AbortSignal.timeout(50) }), {
       name: 'APIUserAbortError',
     });
+  });
+
+  // Deno without --allow-net refuses fetch before anything is sent (a fault no server can
+  // produce, hence the scripted fetch): one attempt, no "outcome unknown", the flag named.
+  it('names the Deno permission a refused fetch needs, and does not retry it', async () => {
+    let calls = 0;
+    const denied: typeof fetch = async () => {
+      calls++;
+      throw Object.assign(new Error('Requires net access to "127.0.0.1:1", run again with the --allow-net flag'), {
+        name: 'NotCapable',
+      });
+    };
+    const client = h.clientWith({ fetch: denied, maxRetries: 2 });
+    const error = await client.customers.create({ customerId: 'd' }).catch((e: unknown) => e);
+    assert.ok(error instanceof ParityDealsError);
+    assert.equal(error.constructor.name, 'ParityDealsError');
+    assert.equal(error.outcomeUnknown, false);
+    assert.match(error.message, /Deno did not allow .* nothing was sent: run it with --allow-net=127\.0\.0\.1:\d+/);
+    assert.equal(calls, 1);
   });
 });

@@ -1,10 +1,16 @@
 // The built package as users load it: by name (Node resolves a package's own name through its
 // exports map), in ESM and CommonJS, on the node and the edge conditions.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import ts from 'typescript';
+import { startEmulator } from '../src/testing/index.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -17,19 +23,71 @@ function node(code: string, args: string[] = []): string {
   }).trim();
 }
 
-/** Every file a built ESM entry loads, following relative imports. */
-function graph(file: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(file)) return seen;
-  seen.add(file);
-  for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*['"](\.[^'"]+)['"]/g))
-    graph(join(dirname(file), m[1] as string), seen);
-  return seen;
+/** Bundles `code` (which imports the package by name) with esbuild, as a user's build would. */
+async function bundle(code: string, options: Parameters<typeof build>[0]) {
+  const result = await build({
+    stdin: { contents: code, resolveDir: root, loader: 'js' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    logLevel: 'silent',
+    metafile: true,
+    ...options,
+  });
+  return { text: result.outputFiles?.[0]?.text ?? '', inputs: Object.keys(result.metafile?.inputs ?? {}) };
+}
+
+/** The edge entry's budget, minified and gzipped, as a browser or Worker bundle would carry it. */
+const EDGE_BUDGET_BYTES = 16 * 1024;
+
+/** The package's subpaths, read from its exports map (so a new subpath is covered too). */
+const subpaths = Object.keys(pkg.exports as Record<string, unknown>).filter((p) => p !== './package.json');
+
+/** What the declarations say a module exports as values (type-only exports left out). */
+function declaredValues(dts: string): string[] {
+  const program = ts.createProgram([dts], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    noEmit: true,
+  });
+  const checker = program.getTypeChecker();
+  const file = program.getSourceFile(dts)!;
+  return checker
+    .getExportsOfModule(checker.getSymbolAtLocation(file)!)
+    .filter((symbol) => {
+      let target = symbol;
+      if (symbol.flags & ts.SymbolFlags.Alias) {
+        const typeOnly = symbol.declarations?.some(
+          (d) => ts.isExportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly),
+        );
+        if (typeOnly) return false;
+        target = checker.getAliasedSymbol(symbol);
+      }
+      return (target.flags & ts.SymbolFlags.Value) !== 0;
+    })
+    .map((symbol) => symbol.name)
+    .sort();
 }
 
 describe('package', () => {
   it('has no runtime dependencies', () => {
     assert.equal(pkg.dependencies, undefined);
     assert.equal(pkg.sideEffects, false);
+  });
+
+  it('says where it lives and under which licence, and ships the licence', () => {
+    for (const field of ['repository', 'homepage', 'bugs', 'keywords', 'license']) assert.ok(pkg[field], field);
+    assert.equal(pkg.license, 'MIT');
+    assert.match(readFileSync(join(root, 'LICENSE'), 'utf8'), /^MIT License/);
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: root, encoding: 'utf8' }),
+    );
+    const files = packed.files.map((f: { path: string }) => f.path);
+    assert.ok(files.includes('LICENSE') && files.includes('README.md') && files.includes('package.json'));
+    assert.deepEqual(
+      files.filter((f: string) => !/^(dist\/|LICENSE$|README\.md$|package\.json$)/.test(f)),
+      [],
+    );
   });
 
   it('loads by name in ESM and CommonJS, with every subpath', () => {
@@ -67,9 +125,112 @@ describe('package', () => {
       ['--conditions=workerd'],
     );
     assert.equal(out, 'true');
-    const files = [...graph(join(root, 'dist/index.js'))];
-    assert.ok(files.length > 1);
-    for (const file of files) assert.doesNotMatch(readFileSync(file, 'utf8'), /['"]node:[a-z_/]+['"]/, file);
+  });
+
+  // A browser or worker build of the default entry, ESM and CommonJS: esbuild fails on any Node
+  // built-in (`node:x` or bare `x`) it cannot resolve on these platforms, and a `require` left
+  // in the output would fail at run time.
+  for (const platform of ['browser', 'neutral'] as const) {
+    for (const [how, code] of [
+      ['import', `export * from 'paritydeals-sdk';`],
+      ['require', `module.exports = require('paritydeals-sdk');`],
+    ]) {
+      it(`bundles for ${platform} (${how}) with no Node built-in`, async () => {
+        const { text, inputs } = await bundle(code as string, {
+          platform,
+          conditions: platform === 'neutral' ? ['workerd', how as string] : [],
+          mainFields: ['module', 'main'],
+        });
+        assert.ok(
+          inputs.some((f) => /dist\/index\.c?js$/.test(f)),
+          inputs.join(', '),
+        );
+        assert.ok(!inputs.some((f) => /index\.node|sync|testing/.test(f)), inputs.join(', '));
+        // (esbuild's own `__commonJS` helper is a `function __require()`; calls with a name are not.)
+        assert.doesNotMatch(text, /(?:^|[^\w.])(?:__)?require\(\s*["'`]|import\.meta/m);
+      });
+    }
+  }
+
+  // Everything the default entry exports, so the measure grows with it (cache, usage buffer).
+  it('keeps the edge entry within its size budget, and the README says what it weighs', async () => {
+    const { text } = await bundle(`export * from 'paritydeals-sdk';`, { platform: 'browser', minify: true });
+    const bytes = gzipSync(text, { level: 9 }).length;
+    assert.ok(bytes <= EDGE_BUDGET_BYTES, `edge entry is ${bytes} B min+gz, over the ${EDGE_BUDGET_BYTES} B budget`);
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const stated = /\| paritydeals-sdk \(edge entry\)\s*\|\s*([\d.]+) KB/.exec(readme);
+    assert.ok(stated, 'README lists the edge entry in its size table');
+    assert.ok(
+      Math.abs(Number(stated[1]) - bytes / 1024) <= 0.5,
+      `README says ${stated[1]} KB; measured ${(bytes / 1024).toFixed(1)} KB`,
+    );
+  });
+
+  it('runs the sync client bundled into one file, away from the package', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pd-sync-bundle-'));
+    const emu = await startEmulator();
+    try {
+      const { text } = await bundle(
+        `import { ParityDeals } from 'paritydeals-sdk';
+        const client = ParityDeals.createSyncClient({ accessToken: process.env.PD_KEY, baseUrl: process.env.PD_URL, edgeApiUrl: process.env.PD_URL + '/edge', logLevel: 'off' });
+        console.log(client.customers.create({ customerId: 'bundled', email: 'b@example.com' }).customerId);
+        client.close();`,
+        { platform: 'node' },
+      );
+      writeFileSync(join(dir, 'app.mjs'), text);
+      const { stdout } = await promisify(execFile)(process.execPath, [join(dir, 'app.mjs')], {
+        env: { ...process.env, PD_KEY: emu.apiKey, PD_URL: emu.url },
+        timeout: 20_000,
+      });
+      assert.equal(stdout.trim(), 'bundled');
+      assert.ok(emu.requests().some((r) => r.method === 'POST' && r.path.includes('/customers')));
+    } finally {
+      await emu.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // A value the declarations promise but the JavaScript lacks compiles, then fails at run time.
+  for (const subpath of subpaths) {
+    const name = join('paritydeals-sdk', subpath);
+    for (const [condition, load] of [
+      ['import', `Object.keys(await import('${name}'))`],
+      ['require', `Object.keys(createRequire(import.meta.url)('${name}'))`],
+    ] as const) {
+      it(`${name} (${condition}): every value its declarations export exists`, () => {
+        const entry = (pkg.exports[subpath].node ?? pkg.exports[subpath])[condition];
+        const declared = declaredValues(join(root, entry.types));
+        const actual = JSON.parse(
+          node(`import { createRequire } from 'node:module'; console.log(JSON.stringify(${load}));`),
+        ) as string[];
+        assert.ok(declared.length > 0, entry.types);
+        assert.deepEqual(
+          declared.filter((n) => !actual.includes(n)),
+          [],
+          `${entry.types} declares values ${entry.default} lacks`,
+        );
+      });
+    }
+  }
+
+  // moduleResolution node10 (CommonJS and NestJS projects) reads no exports map: typesVersions
+  // must map each subpath to the declarations its require condition uses.
+  it('maps every subpath for node10 type resolution', () => {
+    const mapped = pkg.typesVersions['*'] as Record<string, string[]>;
+    for (const subpath of subpaths.filter((p) => p !== '.')) {
+      const entry = pkg.exports[subpath].node ?? pkg.exports[subpath];
+      assert.deepEqual(mapped[subpath.slice(2)], [entry.require.types], subpath);
+    }
+    assert.equal(Object.keys(mapped).length, subpaths.length - 1);
+  });
+
+  it('ships source maps without the sources embedded in them', () => {
+    const maps = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.map'),
+    );
+    assert.ok(maps.length > 0);
+    for (const map of maps)
+      assert.equal(JSON.parse(readFileSync(join(root, 'dist', map), 'utf8')).sourcesContent, undefined, map);
   });
 
   it('runs the CLI from its bin', () => {
@@ -77,5 +238,7 @@ describe('package', () => {
     assert.equal(pkg.bin['paritydeals-sdk'], pkg.bin.paritydeals);
     const help = execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
     assert.match(help, /mock/);
+    const version = execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    assert.equal(version, `${pkg.version}\n`);
   });
 });

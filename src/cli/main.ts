@@ -1,6 +1,7 @@
 // The `paritydeals` command: picks the subcommand from the table and turns usage errors into
 // exit code 2.
 
+import { VERSION } from '../index.js';
 import { UsageError } from './args.js';
 import { COMMANDS } from './commands/index.js';
 import type { Io } from './io.js';
@@ -8,6 +9,7 @@ import type { Io } from './io.js';
 const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
 
 export const USAGE = `Usage: paritydeals <command> [options]
+       paritydeals --version
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary} (paritydeals ${c.name} --help)`).join('\n')}
@@ -18,6 +20,10 @@ export async function main(argv: readonly string[], io: Io, signals?: NodeJS.Eve
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     io.out(USAGE);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(VERSION);
+    return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
   try {

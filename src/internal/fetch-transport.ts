@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors.js';
+import { ParityDealsError, ValidationError } from '../core/errors.js';
 import { neverConnected, TransportError, type Transport } from './transport.js';
 
 /**
@@ -40,6 +40,13 @@ export function fetchTransport(fetchImpl: typeof fetch = globalThis.fetch): Tran
     } catch (error) {
       if (timedOut) throw new TransportError('timeout', `no answer within ${req.timeout} ms`, { cause: error });
       if (req.signal?.aborted) throw new TransportError('abort', 'the request was aborted', { cause: error });
+      if (deniedByDeno(error)) {
+        const host = new URL(req.url).host;
+        throw new ParityDealsError(
+          `Deno did not allow this program to reach ${host}, so nothing was sent: run it with --allow-net=${host} (or --allow-net).`,
+          { cause: error },
+        );
+      }
       const failure = neverConnected(error) ? 'connect' : 'network';
       throw new TransportError(failure, describe(error), { cause: error });
     } finally {
@@ -51,6 +58,12 @@ export function fetchTransport(fetchImpl: typeof fetch = globalThis.fetch): Tran
 
 /** A path segment that WHATWG URL parsing resolves away: `.`, `..` or their encodings. */
 const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?=\/|$)/i;
+
+/** Deno's refusal of a permission (NotCapable since Deno 2, PermissionDenied before): no retry helps. */
+function deniedByDeno(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'NotCapable' || name === 'PermissionDenied';
+}
 
 function describe(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;

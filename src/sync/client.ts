@@ -50,7 +50,7 @@ import type {
   SyncReporting,
   SyncSubscriptions,
 } from './types.js';
-import { workerBootstrap, workerFile } from './worker-file.js';
+import { workerSource } from './worker-file.js';
 
 /** Added to a call's worst case (every attempt timing out, every retry wait at its cap) before the watchdog fires. */
 const WATCHDOG_SLACK_MS = 10_000;
@@ -157,7 +157,7 @@ export class SyncParityDeals {
       (spec, requestOptions) => this.#send(spec, requestOptions),
       () => this.#assertOpen(),
     );
-    this.#channel = new WorkerChannel(workerBootstrap(workerFile()), this.#config);
+    this.#channel = new WorkerChannel(workerSource(), this.#config);
     // Started now, so its boot overlaps the caller's own start-up; it is unref'd, so a client
     // that is never used does not keep the process alive.
     this.#channel.start();

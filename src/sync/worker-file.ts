@@ -1,33 +1,49 @@
 import { existsSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ParityDealsError } from '../core/errors.js';
+import { EMBEDDED_WORKER } from './embedded-worker.js';
 import { BOOT_FAILED, SLOT_BOOTED } from './protocol.js';
 
 /**
- * Finds the worker entry next to this module, in whichever form this copy of the SDK is:
- *
- * - sources under tsx: `src/sync/worker.ts` beside this file;
- * - the ESM build: `dist/sync/worker.js`; the CommonJS build: `dist/sync/worker.cjs`. The bundler
- *   may have moved this code into a shared chunk in `dist/`, so `sync/` below this directory is
- *   searched too.
- *
- * This module's own extension is tried first, so each build starts the worker of its own format.
+ * The `eval` source the sync client starts its worker thread from: the build's embedded worker
+ * (see embedded-worker.ts), or else a bootstrap that loads the worker file beside this module.
+ */
+export function workerSource(): string {
+  return EMBEDDED_WORKER === undefined ? workerBootstrap(workerFile()) : embeddedBootstrap(EMBEDDED_WORKER);
+}
+
+/**
+ * Runs the embedded worker bundle in the eval worker's own scope, so that a failure while it
+ * loads wakes the caller the way workerBootstrap's does.
+ */
+function embeddedBootstrap(code: string): string {
+  return `
+try {
+${code}
+} catch (error) {
+  ${bootFailed('error')}
+}
+`;
+}
+
+/** Statements that report a load failure (in variable `error`) to the sleeping caller. */
+function bootFailed(error: string): string {
+  return `const { workerData: boot } = require('node:worker_threads');
+  boot.port.postMessage({ id: 0, bootError: String((${error} && ${error}.stack) || ${error}) });
+  Atomics.store(boot.shared, ${SLOT_BOOTED}, ${BOOT_FAILED});
+  Atomics.notify(boot.shared, ${SLOT_BOOTED});`;
+}
+
+/**
+ * Finds the worker entry next to this module when running from sources (`src/sync/worker.ts`
+ * under tsx). A build never gets here: it embeds its worker.
  */
 export function workerFile(): string {
-  const self = currentFile();
-  const here = dirname(self);
-  const exts = [...new Set([extname(self), '.js', '.cjs', '.mjs', '.ts'])].filter((e) => e !== '');
-  const tried: string[] = [];
-  for (const dir of [here, join(here, 'sync')]) {
-    for (const ext of exts) {
-      const file = join(dir, `worker${ext}`);
-      if (existsSync(file)) return file;
-      tried.push(file);
-    }
-  }
+  const file = join(dirname(currentFile()), 'worker.ts');
+  if (existsSync(file)) return file;
   throw new ParityDealsError(
-    `The synchronous client cannot find its worker file (looked for ${tried.join(', ')}). Reinstall paritydeals-sdk; if you bundle your app, ship the package's dist/sync/worker.* files beside the bundled sync client.`,
+    `The synchronous client cannot find its worker file ${file}. A build of the package embeds its worker; only its TypeScript sources look for this file.`,
   );
 }
 
@@ -42,14 +58,11 @@ export function workerFile(): string {
 export function workerBootstrap(file: string): string {
   const tsx = file.endsWith('.ts') ? tsxApiUrl() : undefined;
   return `
-const { workerData } = require('node:worker_threads');
 (async () => {
   ${tsx ? `(await import(${JSON.stringify(tsx)})).register();` : ''}
   await import(${JSON.stringify(pathToFileURL(file).href)});
 })().catch((error) => {
-  workerData.port.postMessage({ id: 0, bootError: String((error && error.stack) || error) });
-  Atomics.store(workerData.shared, ${SLOT_BOOTED}, ${BOOT_FAILED});
-  Atomics.notify(workerData.shared, ${SLOT_BOOTED});
+  ${bootFailed('error')}
 });
 `;
 }

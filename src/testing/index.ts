@@ -14,12 +14,12 @@ export {
   type Plan,
   type PlanEntitlement,
 } from './catalog.js';
-export { CHARGE_PERIODS, type ChargePeriod } from '../core/enums.js';
+// The enumerations a catalog and the records use, as values too (the declarations say so).
+export { CHARGE_PERIODS, ChargePeriod, CancellationType } from '../core/enums.js';
 export type { Fault, FaultType } from './faults.js';
 export { DEFAULT_MAX_RECORDED_REQUESTS, type RecordedRequest } from './recorder.js';
 export { EMULATOR_ORG_ID } from './api.js';
 export type {
-  CancellationType,
   CheckoutSession,
   Customer,
   EmulatorState,

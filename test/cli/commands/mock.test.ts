@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { exposureWarning } from '../../../src/cli/commands/mock.js';
 import { main } from '../../../src/cli/main.js';
+import { VERSION } from '../../../src/index.js';
 
 const ENTRY = fileURLToPath(new URL('../../../src/cli/index.ts', import.meta.url));
 
@@ -168,5 +169,8 @@ describe('paritydeals main (in process)', () => {
     const mockHelp = io();
     assert.equal(await main(['mock', '-h'], mockHelp.io), 0);
     assert.match(mockHelp.out[0] ?? '', /--key KEY/);
+    const version = io();
+    assert.equal(await main(['--version'], version.io), 0);
+    assert.deepEqual(version.out, [VERSION]);
   });
 });
