@@ -41,6 +41,8 @@ export function consumer(): Consumer {
     ['paritydeals-sdk', root],
     ['@types', join(root, 'node_modules/@types')],
     ['tsx', join(root, 'node_modules/tsx')],
+    // What a user of paritydeals-sdk/redis installs beside it.
+    ['ioredis', join(root, 'node_modules/ioredis')],
   ] as const)
     symlinkSync(target, join(dir, 'node_modules', name), 'dir');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));

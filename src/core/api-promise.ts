@@ -50,11 +50,18 @@ export class APIPromise<T> extends Promise<T> {
   #describe: (() => ResponseInfo) | undefined;
   #known: T | undefined;
 
-  constructor(raw: Promise<WithResponse<T>>) {
+  /** @param known For `APIPromise.known` only: the data this promise settles with at once. */
+  constructor(raw: Promise<WithResponse<T>> | undefined, known?: { data: T; describe: () => ResponseInfo }) {
     // The data promise is made only when someone asks for it, so calling only `withResponse()`
-    // on a failed request does not leave a second, unhandled rejection behind.
+    // on a failed request does not leave a second, unhandled rejection behind. (`then` always
+    // goes through that native data promise: Promise.prototype.then on this subclass would look
+    // up Symbol.species through a getter on every call, which is slower.)
     super((resolve) => resolve(undefined as T));
     this.#raw = raw;
+    if (known) {
+      this.#known = known.data;
+      this.#describe = known.describe;
+    }
   }
 
   /**
@@ -63,11 +70,7 @@ export class APIPromise<T> extends Promise<T> {
    * @internal
    */
   static known<T>(data: T, describe: () => ResponseInfo): APIPromise<T> {
-    const promise = new APIPromise<T>(undefined as unknown as Promise<WithResponse<T>>);
-    promise.#raw = undefined;
-    promise.#known = data;
-    promise.#describe = describe;
-    return promise;
+    return new APIPromise<T>(undefined, { data, describe });
   }
 
   /** The data with the response it came in. */
@@ -89,7 +92,7 @@ export class APIPromise<T> extends Promise<T> {
   }
 
   override catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return this.#value().catch(onrejected);
+    return this.then(undefined, onrejected);
   }
 
   override finally(onfinally?: (() => void) | null): Promise<T> {

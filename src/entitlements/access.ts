@@ -95,13 +95,48 @@ export function mergeEntitlements(entries: readonly EntitlementDetail[]): Merged
   return merged;
 }
 
+/** The fields the edge API sends, in its order. An entry with exactly these is copied by `standard`. */
+const STANDARD_FIELDS = [
+  'featureId',
+  'featureType',
+  'hasAccess',
+  'resetAt',
+  'hardLimit',
+  'usageLimit',
+  'currentUsage',
+  'remaining',
+] as const;
+
+/**
+ * A copy of an entry with the API's usual fields as one object literal: V8 gives it a compact
+ * fixed shape, where a spread copy takes over twice the memory, and the entitlement cache keeps
+ * one per feature per customer. Undefined when the entry has other fields (spread them instead).
+ */
+function standard(entry: EntitlementDetail): Record<string, unknown> | undefined {
+  let keys = 0;
+  for (const key in entry) {
+    if (!(STANDARD_FIELDS as readonly string[]).includes(key)) return undefined;
+    keys++;
+  }
+  if (keys !== STANDARD_FIELDS.length) return undefined;
+  return {
+    featureId: entry.featureId,
+    featureType: entry.featureType,
+    hasAccess: entry.hasAccess,
+    resetAt: entry.resetAt,
+    hardLimit: entry.hardLimit,
+    usageLimit: entry.usageLimit,
+    currentUsage: entry.currentUsage,
+    remaining: entry.remaining,
+    entries: undefined,
+  };
+}
+
 function mergeGroup(group: EntitlementDetail[]): MergedEntitlement {
   const first = group[0] as EntitlementDetail;
-  const merged: Record<string, unknown> = {
-    ...first,
-    hasAccess: group.some((e) => e.hasAccess === true),
-    entries: group,
-  };
+  const merged: Record<string, unknown> = standard(first) ?? { ...first };
+  merged.hasAccess = group.some((e) => e.hasAccess === true);
+  merged.entries = group;
   if (isMeter(first.featureType)) {
     const usageLimit = sum(group.map((e) => e.usageLimit));
     const currentUsage = sum(group.map((e) => e.currentUsage));

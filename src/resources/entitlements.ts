@@ -8,6 +8,7 @@ import {
   mergeEntitlements,
 } from '../entitlements/access.js';
 import type { CachedSet, EntitlementCache, Resolved } from '../entitlements/cache.js';
+import { coarseNow } from '../entitlements/clock.js';
 import type { RequestSpec } from '../internal/request-spec.js';
 import { Check } from '../internal/validate.js';
 import { noCustomer } from './customers.js';
@@ -58,9 +59,22 @@ const CUSTOMER_READ_KEYS: Record<keyof GetAllEntitlementsParams, true> = { custo
  */
 const PREFETCH_CONCURRENCY = 8;
 
+/** `{ customerId, featureId }`, both non-blank strings, and no other key. */
+function isIdPair(params: HasAccessParams): boolean {
+  if (typeof params !== 'object' || params === null) return false;
+  const { customerId, featureId } = params;
+  if (typeof customerId !== 'string' || typeof featureId !== 'string') return false;
+  if (customerId.trim() === '' || featureId.trim() === '') return false;
+  for (const key in params) if (key !== 'customerId' && key !== 'featureId') return false;
+  return true;
+}
+
 /** The parameters of the reads, checked before anything is looked up or sent. */
 export const entitlementParams = {
   feature(operation: string, params: HasAccessParams): HasAccessParams {
+    // Every check passes through here: the usual good input is accepted without allocating,
+    // and anything else goes to Check for the full diagnosis.
+    if (isIdPair(params)) return params;
     const c = Check.of(operation, params, FEATURE_READ_KEYS);
     return { customerId: c.string('customerId'), featureId: c.string('featureId') };
   },
@@ -167,7 +181,7 @@ export class Entitlements {
     const cache = this.#cache;
     if (options === undefined) {
       // The hot path: a fresh entry answers with a promise that is already settled.
-      const set = cache.fresh(customerId, Date.now());
+      const set = cache.fresh(customerId, coarseNow());
       if (set) return set.answer(featureId, cache.config.deniedTtl, () => cache.describe(set, 'cache'));
     }
     return new APIPromise(
@@ -217,7 +231,7 @@ export class Entitlements {
     } catch (error) {
       return new APIPromise(Promise.reject(error));
     }
-    return this.#answer('entitlements.getAllEntitlements', customerId, options, (set) => set.data);
+    return this.#answer('entitlements.getAllEntitlements', customerId, options, (set) => set.all());
   }
 
   /**

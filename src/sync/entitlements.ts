@@ -75,7 +75,7 @@ export class SyncEntitlementReads {
   ): WithResponse<CheckEntitlementsResponse> {
     this.#assertOpen();
     const customerId = entitlementParams.customer('entitlements.getAllEntitlements', params);
-    return this.#answer('entitlements.getAllEntitlements', customerId, options, (set) => set.data);
+    return this.#answer('entitlements.getAllEntitlements', customerId, options, (set) => set.all());
   }
 
   peek(params: HasAccessParams): boolean | undefined {

@@ -52,16 +52,18 @@ describe('entitlement cache: hits', () => {
     assert.equal(edgeRequests(), 1);
   });
 
-  it('what it hands out is frozen, so no caller changes what the next one sees', async () => {
+  it('what it hands out is a copy, so no caller changes what the next one sees', async () => {
     pro('c3');
     const all = await h.client.entitlements.getAllEntitlements({ customerId: 'c3' });
     const seats = all.entitlements.find((x) => x.featureId === 'seats');
-    assert.throws(() => {
-      (seats as { usageLimit: number }).usageLimit = 1e9;
-    }, TypeError);
-    assert.throws(() => all.entitlements.pop(), TypeError);
+    (seats as { usageLimit: number }).usageLimit = 1e9;
+    (seats?.entries[0] as { usageLimit: number }).usageLimit = 1e9;
+    all.entitlements.length = 0;
     const again = await h.client.entitlements.getEntitlement({ customerId: 'c3', featureId: 'seats' });
-    assert.equal(again.entitlements[0]?.usageLimit, 5);
+    assert.equal(again.entitlement?.featureType === 'METER' && again.entitlement.usageLimit, 5);
+    assert.equal(again.entitlement?.entries[0]?.usageLimit, 5);
+    assert.equal((await h.client.entitlements.getAllEntitlements({ customerId: 'c3' })).entitlements.length > 0, true);
+    assert.equal(edgeRequests(), 1);
   });
 
   it('keeps at most maxCustomers, dropping the least recently checked', async () => {
@@ -287,6 +289,44 @@ describe('entitlement cache: when the edge API fails', () => {
     });
   }
 
+  it('a denied entry whose refetch failed answers at once for a second, and the outage is logged once', async () => {
+    const warnings: string[] = [];
+    const logger = { error() {}, warn: (m: string) => warnings.push(m), info() {}, debug() {} };
+    const client = h.clientWith({ edgeTimeout: 200, cache: { deniedTtl: 50 }, logger, logLevel: 'warn' });
+    h.emu.seed({ subscriptions: [{ customerId: 'b1', planIdentifier: 'free' }] });
+    const deny = () => client.entitlements.hasAccess({ customerId: 'b1', featureId: 'premium-reporting' });
+    assert.equal(await deny(), false);
+    h.emu.setFaults([{ type: 'hang', path: '/entitlements' }]);
+    await sleep(60);
+    assert.equal(await deny(), false, 'the refetch ran out of budget: the last known answer');
+    const requestsAfterFailure = edgeRequests();
+    const started = Date.now();
+    for (let i = 0; i < 20; i++) assert.equal(await deny(), false);
+    assert.ok(Date.now() - started < 150, `answered at once (${Date.now() - started} ms for 20)`);
+    assert.equal(edgeRequests(), requestsAfterFailure, 'no refetch inside the backoff');
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0] ?? '', /"b1" answered from the last known set/);
+  });
+
+  it('a store that failed is left alone for a second, so misses do not each wait for it', async () => {
+    let calls = 0;
+    const store = {
+      get: () => {
+        calls++;
+        return new Promise<never>(() => {});
+      },
+      set: async () => {},
+      delete: async () => {},
+    };
+    const client = h.clientWith({ cache: { store, storeTimeout: 20 } });
+    for (const id of ['s1', 's2', 's3']) pro(id);
+    const started = Date.now();
+    for (const id of ['s1', 's2', 's3'])
+      assert.equal(await client.entitlements.hasAccess({ customerId: id, featureId: 'seats' }), true);
+    assert.equal(calls, 1, 'only the first miss asked the store');
+    assert.ok(Date.now() - started < 20 + 200);
+  });
+
   it('a fallback answers only when nothing is known, and says so', async () => {
     const events: FallbackEvent[] = [];
     const client = h.clientWith({
@@ -328,17 +368,17 @@ describe('entitlement cache: when the edge API fails', () => {
   });
 
   it('an expired entry that grants is answered at once and refreshed in the background', async () => {
-    const client = h.clientWith({ cache: { ttl: 100 } });
+    const client = h.clientWith({ cache: { ttl: 400 } });
     pro('w1');
     const check = () => client.entitlements.hasAccess({ customerId: 'w1', featureId: 'seats' }).withResponse();
     await check();
-    await sleep(120);
+    await sleep(420);
     h.emu.setFaults([{ type: 'latency', ms: 200, path: '/entitlements', times: 1 }]);
     const started = Date.now();
     const stale = await check();
     assert.ok(Date.now() - started < 100, 'did not wait for the slow refresh');
     assert.equal(stale.response.source, 'stale');
-    await sleep(300);
+    await sleep(260); // the refresh lands at ~200 ms and is fresh for 400
     assert.equal((await check()).response.source, 'cache');
     assert.equal(edgeRequests(), 2);
   });
