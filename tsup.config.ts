@@ -45,6 +45,10 @@ export default defineConfig({
     'cli/index': 'src/cli/index.ts',
     // The entitlement cache's shared store over the user's Redis client (paritydeals-sdk/redis).
     'redis/index': 'src/redis/index.ts',
+    // Framework middleware (paritydeals-sdk/express, /fastify, /hono); frameworks are optional peers.
+    'express/index': 'src/middleware/express.ts',
+    'fastify/index': 'src/middleware/fastify.ts',
+    'hono/index': 'src/middleware/hono.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
