@@ -31,7 +31,10 @@ describe('middleware subpaths', () => {
             ? `export * from 'paritydeals-sdk/${framework}';`
             : `module.exports = require('paritydeals-sdk/${framework}');`;
         const { inputs } = await inputsOf(code, 'node', [how]);
-        assert.ok(inputs.some((f) => f.includes(`dist/${framework}/index.`)), inputs.join(', '));
+        assert.ok(
+          inputs.some((f) => f.includes(`dist/${framework}/index.`)),
+          inputs.join(', '),
+        );
         assert.deepEqual(
           inputs.filter((f) => f.includes('node_modules/')),
           [],

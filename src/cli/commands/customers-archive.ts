@@ -1,0 +1,17 @@
+// `paritydeals customers archive ID`: customers.archive.
+
+import type { CommandSpec } from '../command.js';
+
+export const customersArchive: CommandSpec = {
+  path: ['customers', 'archive'],
+  summary: 'archive a customer',
+  examples: ['paritydeals customers archive cust_123'],
+  api: true,
+  define: (command) => command.argument('<customerId>', 'your id for the customer'),
+  async run(ctx, [customerId]) {
+    // customers.archive lands with issue 12; typed here until then.
+    const customers = ctx.client().customers as unknown as { archive(p: { customerId: string }): Promise<unknown> };
+    ctx.print(await customers.archive({ customerId: customerId as string }));
+    return 0;
+  },
+};
