@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { EXIT } from '../../../src/cli/exit.js';
 import { useEmulator } from '../../support.js';
@@ -80,6 +81,22 @@ describe('paritydeals customers import', () => {
     const again = await cli(['customers', 'import', file], env);
     assert.equal(again.json().created, 1, 'only the row that failed on the server');
     assert.equal(again.json().existing, 1);
+  });
+
+  it('on Ctrl+C starts no new row, lets those in flight finish, reports, and exits 130', async () => {
+    const file = await csv(`customerId\n${rows(20).replace(/,.*$/gm, '')}\n`);
+    h.emu.setFaults([{ type: 'latency', ms: 100, method: 'POST', path: '/customers/' }]);
+    const signals = new EventEmitter();
+    const running = cli(['customers', 'import', file, '--concurrency', '2'], envFor(h.emu), { signals });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    signals.emit('SIGINT');
+    const run = await running;
+    assert.equal(run.code, EXIT.interrupted);
+    const report = run.json();
+    assert.ok(report.created >= 2 && report.created < 20, `created ${report.created}`);
+    assert.equal(report.created + report.notStarted, 20);
+    assert.equal(creates().length, report.created, 'every row sent was counted');
+    assert.equal(signals.listenerCount('SIGINT'), 0);
   });
 
   it('refuses a bad file before sending anything', async () => {
