@@ -68,4 +68,10 @@ export type {
   ListSubscriptionsParams,
   SubscriptionResponse,
 } from './resources/subscriptions.js';
+// The API modules' classes, for the reference and for annotations (`client.customers`'s type).
+export type { Customers } from './resources/customers.js';
+export type { Checkout } from './resources/checkout.js';
+export type { Entitlements } from './resources/entitlements.js';
+export type { Reporting } from './resources/reporting.js';
+export type { Subscriptions } from './resources/subscriptions.js';
 export { VERSION } from './version.js';

@@ -23,10 +23,12 @@ import type { ReportUsageParams } from '../resources/reporting.js';
  */
 export interface GateClient {
   entitlements: {
+    /** Answers the check, from the cache when it can. */
     hasAccess(
       params: { customerId: string; featureId: string },
       options?: EntitlementRequestOptions,
     ): APIPromise<boolean>;
+    /** The entitlement behind a granted check (answered from the cache the check filled). */
     getEntitlement(params: { customerId: string; featureId: string }): APIPromise<GetEntitlementResponse>;
   };
   /** Needed for `meter` only: `record(params)`, and `flush()` on Workers. */
@@ -85,6 +87,7 @@ export interface DeniedResponse {
   body: unknown;
 }
 
+/** `requireEntitlement`'s options; `Req` is the framework's request (Hono: the context). */
 export interface RequireEntitlementOptions<Req> {
   /** The ParityDeals client whose cache answers the checks. */
   client: GateClient;

@@ -5,6 +5,7 @@ import type { RequestSpec } from '../internal/request-spec.js';
 import { USAGE_BEHAVIOURS, type UsageBehaviour } from '../core/enums.js';
 import { Check } from '../internal/validate.js';
 
+/** `reportUsage`'s parameters: one meter's usage of one customer. */
 export interface ReportUsageParams {
   /** An integer: the new usage for `SET` (not negative), the change for `DELTA`. */
   value: number;
@@ -22,6 +23,7 @@ export interface ReportUsageParams {
   resourceId?: string | undefined;
 }
 
+/** What the API recorded for a usage report. */
 export interface ReportUsageResponse {
   value: number;
   customerId: string;
@@ -36,6 +38,7 @@ export interface ReportUsageResponse {
   timestamp: string;
 }
 
+/** `reportEvent`'s parameters: one raw event. */
 export interface ReportEventParams {
   /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
@@ -53,6 +56,7 @@ export interface ReportEventParams {
   properties?: Record<string, unknown> | undefined;
 }
 
+/** The event as the API recorded it. */
 export interface ReportEventResponse {
   customerId: string;
   eventName: string;

@@ -82,6 +82,7 @@ export type SyncMethodWithResponse<F> = F extends (...args: infer A) => PageProm
     ? (...args: SyncArgs<A>) => WithResponse<R>
     : never;
 
+/** An API module with each method blocking: it returns the value instead of a Promise. */
 export type SyncModule<M> = { readonly [K in keyof M]: SyncMethod<M[K]> };
 /** Only the methods that answer with a response (those returning an `APIPromise`). */
 export type SyncModuleWithResponse<M> = {

@@ -4,6 +4,7 @@
 /** Default number of requests kept by requests(). */
 export const DEFAULT_MAX_RECORDED_REQUESTS = 10_000;
 
+/** An API request the emulator received, as `emulator.requests()` lists it. */
 export interface RecordedRequest {
   method: string;
   host: 'main' | 'edge';
