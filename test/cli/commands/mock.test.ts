@@ -123,7 +123,7 @@ describe('paritydeals main (in process)', () => {
   it('runs mock until a signal arrives on the given emitter', async () => {
     const signals = new EventEmitter();
     const t = io();
-    const running = main(['mock', '--port', '0'], t.io, signals);
+    const running = main(['mock', '--port', '0'], t.io, { signals });
     while (!t.out.some((l) => l.startsWith('Press Ctrl+C'))) await new Promise((r) => setTimeout(r, 10));
     const url = /http:\/\/127\.0\.0\.1:\d+/.exec(t.out.join('\n'))?.[0];
     assert.equal((await fetch(`${url}/__emulator/health`)).status, 200);
@@ -143,14 +143,17 @@ describe('paritydeals main (in process)', () => {
     // The whole command, without exposing anything: 203.0.113.1 (TEST-NET-3) is no local
     // address, so the bind fails, after the warning was printed.
     const t = io();
-    assert.equal(await main(['mock', '--port', '0', '--host', '203.0.113.1'], t.io, new EventEmitter()), 1);
+    assert.equal(
+      await main(['mock', '--port', '0', '--host', '203.0.113.1'], t.io, { signals: new EventEmitter() }),
+      1,
+    );
     assert.match(
       t.err[0] ?? '',
       /^paritydeals mock: warning: --host 203\.0\.113\.1 lets other machines reach this emulator/,
     );
     const quiet = io();
     const signals = new EventEmitter();
-    const running = main(['mock', '--port', '0'], quiet.io, signals);
+    const running = main(['mock', '--port', '0'], quiet.io, { signals });
     while (!quiet.out.some((l) => l.startsWith('Press Ctrl+C'))) await new Promise((r) => setTimeout(r, 10));
     signals.emit('SIGTERM');
     assert.equal(await running, 0);
