@@ -281,9 +281,7 @@ export class Entitlements {
    * client.entitlements.invalidate('cust_123');
    */
   invalidate(customerId?: string): void {
-    if (customerId !== undefined && (typeof customerId !== 'string' || customerId === '')) {
-      entitlementParams.customer('entitlements.invalidate', { customerId });
-    }
+    if (customerId !== undefined) entitlementParams.customer('entitlements.invalidate', { customerId });
     this.#cache.invalidate(customerId);
   }
 
@@ -311,20 +309,13 @@ export class Entitlements {
     options: EntitlementRequestOptions | undefined,
   ): Promise<Resolved> {
     const cache = this.#cache;
-    const fresh = options?.fresh === true;
-    if (!fresh) {
-      const hit = cache.servable(customerId, Date.now());
-      if (hit) return hit;
-    }
+    const hit = cache.before(customerId, options);
+    if (hit) return hit;
     try {
-      const loaded = await abortable(
-        cache.load(customerId, networkOptions(options), operation, fresh),
-        options?.signal,
-      );
-      return { set: loaded.set, source: 'network', response: loaded.response };
+      const load = cache.load(customerId, networkOptions(options), operation, options?.fresh === true);
+      return { source: 'network', ...(await abortable(load, options?.signal)) };
     } catch (error) {
-      if (fresh && options?.fallback === undefined) throw error;
-      return cache.rescue(customerId, featureId, error, options?.fallback);
+      return cache.after(customerId, featureId, error, options);
     }
   }
 }
