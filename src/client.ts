@@ -7,10 +7,20 @@ import { Checkout } from './resources/checkout.js';
 import { Customers } from './resources/customers.js';
 import { Entitlements } from './resources/entitlements.js';
 import type { ApiModules } from './resources/index.js';
-import { Reporting } from './resources/reporting.js';
+import { Reporting, reportingRequests } from './resources/reporting.js';
 import { Subscriptions } from './resources/subscriptions.js';
 import type { SyncParityDeals } from './sync/client.js';
 import type { SyncClientOptions } from './sync/types.js';
+import type { ExitHooksConfig } from './options.js';
+import {
+  type ExitTarget,
+  jobPromise,
+  type FlushJob,
+  type Sender,
+  settleWithin,
+  type UsageObserver,
+  UsageReporter,
+} from './usage/flusher.js';
 
 /**
  * The ParityDeals client. Every method returns a Promise.
@@ -31,19 +41,34 @@ export class ParityDeals implements ApiModules {
   readonly reporting: Reporting;
   /** Change, cancel and list subscriptions. */
   readonly subscriptions: Subscriptions;
-  readonly #close: (() => void) | undefined;
+  readonly #release: (() => void) | undefined;
+  readonly #reporter: UsageReporter;
+  readonly #unhook: (() => void) | undefined;
+  #closing: Promise<void> | undefined;
 
   constructor(options: ClientOptions = {}) {
     const handle = options.fetch
       ? { transport: fetchTransport(options.fetch) }
       : (this.constructor as typeof ParityDeals).defaultTransport();
-    this.#close = handle.close;
-    const pipeline = new Pipeline({ ...resolveOptions(options), transport: handle.transport });
+    this.#release = handle.close;
+    const { usage, ...resolved } = resolveOptions(options);
+    const pipeline = new Pipeline({ ...resolved, transport: handle.transport });
+    // A usage entry goes through the same pipeline as reportUsage: its retry rules (a SET is
+    // repeatable, a DELTA is not) are the ones the reporter's own safety rules build on.
+    const sender: Sender = (entry, done) => {
+      pipeline.execute(reportingRequests.reportUsage(entry), undefined).then(() => done(), done);
+    };
+    // Shown every report record() accepts, on this thread: the entitlement cache's seam (issue 8).
+    const observer: UsageObserver | undefined = undefined;
+    this.#reporter = new UsageReporter(usage, { sender, observer, defer: queueMicrotask });
     this.customers = new Customers(pipeline);
     this.checkout = new Checkout(pipeline);
     this.entitlements = new Entitlements(pipeline);
-    this.reporting = new Reporting(pipeline);
+    this.reporting = new Reporting(pipeline, this.#reporter);
     this.subscriptions = new Subscriptions(pipeline);
+    this.#unhook = usage.exitHooks
+      ? (this.constructor as typeof ParityDeals).installExitHooks(this.#exitTarget(), usage.exitHooks)
+      : undefined;
   }
 
   /** The Promise-based client; the same as `new ParityDeals(options)`. */
@@ -72,8 +97,44 @@ export class ParityDeals implements ApiModules {
     return { transport: fetchTransport() };
   }
 
-  /** Releases idle keep-alive sockets. The client must not be used afterwards. */
-  close(): void {
-    this.#close?.();
+  /**
+   * Hooks the process's exit for `usage.exitHooks`. Edge runtimes and browsers have no process
+   * to hook (use `usage.waitUntil` there); the `node` entry overrides this.
+   */
+  protected static installExitHooks(_target: ExitTarget, _config: ExitHooksConfig): () => void {
+    throw new ParityDealsError(
+      'The usage.exitHooks option needs a process to hook (Node, Bun or Deno); on this runtime pass usage.waitUntil, or await client.reporting.flush() before the work ends.',
+    );
+  }
+
+  /**
+   * Flushes recorded usage, then stops the flush timer and releases keep-alive sockets. The
+   * client must not be used afterwards (`reporting.record` drops, calling `usage.onDrop`). The
+   * promise never rejects and calling twice returns the same one; not awaiting it is safe: the
+   * last flush still runs, and what it cannot deliver goes to `usage.onError`.
+   */
+  close(): Promise<void> {
+    return (this.#closing ??= this.#shutdown(this.#reporter.close()));
+  }
+
+  #shutdown(job: FlushJob): Promise<void> {
+    this.#unhook?.();
+    // Nothing to deliver: release at once, as before there was anything to flush.
+    if (job.done) {
+      this.#release?.();
+      return Promise.resolve();
+    }
+    return jobPromise(job).then(() => this.#release?.());
+  }
+
+  #exitTarget(): ExitTarget {
+    return {
+      drain: (closing, timeoutMs) => {
+        if (!closing) return settleWithin(this.#reporter, this.#reporter.finalFlush(), timeoutMs);
+        const job = this.#reporter.close();
+        const closed = (this.#closing ??= this.#shutdown(job));
+        return Promise.race([closed, settleWithin(this.#reporter, job, timeoutMs)]);
+      },
+    };
   }
 }

@@ -9,6 +9,9 @@ import type { TransportHandle } from './internal/transport.js';
 import { nodeTransport } from './internal/node-transport.js';
 import { SyncParityDeals } from './sync/client.js';
 import type { SyncClientOptions } from './sync/types.js';
+import type { ExitHooksConfig } from './options.js';
+import type { ExitTarget } from './usage/flusher.js';
+import { installExitHooks } from './usage/exit-hooks.js';
 
 export * from './index.js';
 
@@ -18,6 +21,10 @@ export class ParityDeals extends BaseClient {
     // Bun and Deno implement node:http on top of their own fetch; there fetch is the shorter path.
     const g = globalThis as { Bun?: unknown; Deno?: unknown };
     return g.Bun || g.Deno ? { transport: fetchTransport() } : nodeTransport();
+  }
+
+  protected static override installExitHooks(target: ExitTarget, config: ExitHooksConfig): () => void {
+    return installExitHooks(target, config);
   }
 
   /**

@@ -4,6 +4,70 @@ import { ParityDealsError } from './core/errors.js';
 import { readEnv } from './internal/env.js';
 import { LevelLogger } from './internal/logger.js';
 import { VERSION } from './version.js';
+import type { UsageReport } from './usage/buffer.js';
+import type { DropReason, ReporterConfig, UsageFailure } from './usage/flusher.js';
+
+/**
+ * The buffered usage reporter behind `client.reporting.record()`: how often and how much it
+ * sends, and where what it cannot deliver goes. Every option has a default.
+ */
+export interface UsageOptions {
+  /**
+   * Milliseconds a recorded report may wait before a flush sends it. Longer means fewer
+   * requests (one per customer, feature and resource per flush). Default: `1000`.
+   */
+  flushInterval?: number | undefined;
+  /**
+   * Distinct (customer, feature, resource) keys held at once, waiting or in flight; reports for a
+   * key already held always fit, as they combine. A flush starts when half of this waits. When
+   * it is full, `record()` returns false and calls `onDrop`. Default: `10000` (a few MB).
+   */
+  maxBuffered?: number | undefined;
+  /** Usage requests in flight at once, per client. Default: `8`. */
+  concurrency?: number | undefined;
+  /**
+   * Called for every entry the SDK gives up on, with its exact amount and key: rejected by the
+   * server (4xx), or a DELTA whose outcome is unknown (`outcomeUnknown: true`: it may have been
+   * applied, so it is never resent), or anything still undelivered at `close()`. Default: logs
+   * it at `error` level.
+   */
+  onError?: ((failure: UsageFailure) => void) | undefined;
+  /**
+   * Called with a report `record()` could not take: `'full'` (maxBuffered keys held, e.g. during
+   * a long outage) or `'closed'` (after `close()`). Default: logs it at `error` level.
+   */
+  onDrop?: ((report: UsageReport, reason: DropReason) => void) | undefined;
+  /**
+   * For serverless platforms: given the promise of each background flush, so the platform keeps
+   * the invocation alive until it settles, e.g. Vercel's `waitUntil` from `@vercel/functions`,
+   * or `ctx.waitUntil.bind(ctx)` on Cloudflare. Default: none.
+   */
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
+  /**
+   * Node, Bun and Deno: flush before the process ends. `true` hooks `beforeExit` and `SIGTERM`;
+   * an object picks (`signals: ['SIGTERM', 'SIGINT']`) and bounds the flush (`timeout` ms,
+   * default `5000`, after which what is left goes to `onError`). On a signal the process
+   * still ends by that signal (exit status 128 + its number) unless the app listens for it
+   * too, in which case the app's handler decides. Default: `false`.
+   */
+  exitHooks?: boolean | ExitHooksOption | undefined;
+}
+
+export interface ExitHooksOption {
+  /** Flush when the event loop empties. Default: `true`. */
+  beforeExit?: boolean | undefined;
+  /** Signals to flush on before ending by them. Default: `['SIGTERM']`. */
+  signals?: readonly string[] | undefined;
+  /** Milliseconds the flush may take at exit. Default: `5000`, well inside Docker's 10 s and Kubernetes' 30 s grace. */
+  timeout?: number | undefined;
+}
+
+/** Resolved exit hooks. */
+export interface ExitHooksConfig {
+  beforeExit: boolean;
+  signals: string[];
+  timeout: number;
+}
 
 /** Options of both clients. Every one has a default; some can come from the environment. */
 export interface ClientOptions {
@@ -52,6 +116,8 @@ export interface ClientOptions {
    * authorization header is always redacted). Default: `PARITYDEALS_LOG`, else `warn`.
    */
   logLevel?: LogLevel | undefined;
+  /** The buffered usage reporter (`client.reporting.record`); see `UsageOptions`. */
+  usage?: UsageOptions | undefined;
 }
 
 export const DEFAULT_BASE_URL = 'https://api.paritydeals.com';
@@ -70,6 +136,7 @@ export function resolveOptions(options: ClientOptions) {
   const envLevel = readEnv('PARITYDEALS_LOG');
   const logLevel = options.logLevel ?? (isLogLevel(envLevel) ? envLevel : 'warn');
   if (!isLogLevel(logLevel)) throw optionError('logLevel', 'one of off, error, warn, info, debug', logLevel);
+  const logger = new LevelLogger(options.logger ?? console, logLevel);
   return {
     accessToken: accessToken.trim(),
     baseUrl: url('baseUrl', options.baseUrl ?? readEnv('PARITYDEALS_BASE_URL') ?? DEFAULT_BASE_URL),
@@ -80,9 +147,70 @@ export function resolveOptions(options: ClientOptions) {
     maxRetries: count('maxRetries', options.maxRetries ?? 2),
     maxRetryDelay: count('maxRetryDelay', options.maxRetryDelay ?? 60_000),
     defaultHeaders: options.defaultHeaders ?? {},
-    logger: new LevelLogger(options.logger ?? console, logLevel),
+    logger,
     userAgent: userAgent(),
+    usage: resolveUsage(options.usage, logger),
   };
+}
+
+/** Tunables of the usage reporter; the reasons are in UsageOptions' doc comments. */
+const USAGE_DEFAULTS = { flushInterval: 1_000, maxBuffered: 10_000, concurrency: 8, exitTimeout: 5_000 };
+
+function resolveUsage(
+  usage: UsageOptions | undefined,
+  logger: LevelLogger,
+): ReporterConfig & { exitHooks: ExitHooksConfig | undefined } {
+  if (usage !== undefined && (typeof usage !== 'object' || usage === null))
+    throw optionError('usage', 'an object', usage);
+  const u = usage ?? {};
+  const fn = <F>(name: string, value: F | undefined): F | undefined => {
+    if (value !== undefined && typeof value !== 'function') throw optionError(`usage.${name}`, 'a function', value);
+    return value;
+  };
+  const where = (r: { customerId: string; featureId: string; resourceId?: string | undefined }) =>
+    `customer ${JSON.stringify(r.customerId)}, feature ${JSON.stringify(r.featureId)}${r.resourceId === undefined ? '' : `, resource ${JSON.stringify(r.resourceId)}`}`;
+  return {
+    flushInterval: positive('usage.flushInterval', u.flushInterval ?? USAGE_DEFAULTS.flushInterval),
+    maxBuffered: atLeastOne('usage.maxBuffered', u.maxBuffered ?? USAGE_DEFAULTS.maxBuffered),
+    concurrency: atLeastOne('usage.concurrency', u.concurrency ?? USAGE_DEFAULTS.concurrency),
+    onError:
+      fn('onError', u.onError) ??
+      ((f) =>
+        logger.error(
+          `reporting.record: ${f.behaviour} ${f.value} (${f.reports} report${f.reports === 1 ? '' : 's'}) for ${where(f)} ${f.outcomeUnknown ? 'may or may not have been applied; check the meter before reporting it again' : 'was not applied'}: ${f.error.message}`,
+          { ...f, error: f.error.name },
+        )),
+    onDrop:
+      fn('onDrop', u.onDrop) ??
+      ((r, reason) =>
+        logger.error(
+          `reporting.record: dropped ${r.behaviour} ${r.value} for ${where(r)}: ${reason === 'full' ? 'the usage buffer is full (usage.maxBuffered keys held)' : 'the client was closed'}`,
+          { ...r, reason },
+        )),
+    waitUntil: fn('waitUntil', u.waitUntil),
+    exitHooks: exitHooks(u.exitHooks),
+  };
+}
+
+function exitHooks(value: UsageOptions['exitHooks']): ExitHooksConfig | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { beforeExit: true, signals: ['SIGTERM'], timeout: USAGE_DEFAULTS.exitTimeout };
+  if (typeof value !== 'object' || value === null)
+    throw optionError('usage.exitHooks', 'a boolean or { beforeExit, signals, timeout }', value);
+  const signals = value.signals ?? ['SIGTERM'];
+  if (!Array.isArray(signals) || !signals.every((s) => typeof s === 'string' && /^SIG[A-Z0-9]+$/.test(s)))
+    throw optionError('usage.exitHooks.signals', "an array of signal names like 'SIGTERM'", signals);
+  return {
+    beforeExit: value.beforeExit ?? true,
+    signals: [...signals],
+    timeout: positive('usage.exitHooks.timeout', value.timeout ?? USAGE_DEFAULTS.exitTimeout),
+  };
+}
+
+function atLeastOne(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+    throw optionError(name, 'a positive integer', value);
+  return value;
 }
 
 function optionError(name: string, expected: string, got: unknown): ParityDealsError {

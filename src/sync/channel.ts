@@ -12,6 +12,8 @@ import {
   type BootFailure,
   type Call,
   type Reply,
+  SHARED_BYTES,
+  SLOT_BACKGROUND,
   SLOT_BOOTED,
   SLOT_STATE,
   STATE_DEAD,
@@ -26,8 +28,12 @@ const BOOT_TIMEOUT_MS = 15_000;
 interface Running {
   worker: threads.Worker;
   port: threads.MessagePort;
+  background: threads.MessagePort;
   shared: Int32Array;
 }
+
+/** Called once with a background call's reply, or with an error when the worker went away first. */
+export type BackgroundCallback = (reply: Reply | { ok: false; lost: Error }) => void;
 
 /** Throws a clear error where a thread cannot block on another (browsers, edge runtimes). */
 export function assertBlockingSupported(): void {
@@ -54,6 +60,8 @@ export function assertBlockingSupported(): void {
 export class WorkerChannel {
   #running: Running | undefined;
   #nextId = 1;
+  /** Background calls awaiting their reply, by id. */
+  readonly #waiting = new Map<number, BackgroundCallback>();
   /** An 'error' event from the worker, seen when the caller's event loop last ran. */
   #lastError: Error | undefined;
 
@@ -75,18 +83,98 @@ export class WorkerChannel {
   #spawn(): Running {
     this.#lastError = undefined;
     const { port1, port2 } = new threads.MessageChannel();
-    const shared = new Int32Array(new SharedArrayBuffer(8));
-    const boot: WorkerBoot = { port: port2, shared, config: this.#config };
-    const worker = new threads.Worker(this.#bootstrap, { eval: true, workerData: boot, transferList: [port2] });
+    const bg = new threads.MessageChannel();
+    const shared = new Int32Array(new SharedArrayBuffer(SHARED_BYTES));
+    const boot: WorkerBoot = { port: port2, background: bg.port2, shared, config: this.#config };
+    const worker = new threads.Worker(this.#bootstrap, {
+      eval: true,
+      workerData: boot,
+      transferList: [port2, bg.port2],
+    });
     // Neither the worker nor our end of the port may keep the process alive: a program that
     // made a sync client and is done must exit without calling close().
     worker.unref();
     port1.unref();
+    // Background replies arrive through the event loop when the thread is free; the port holds
+    // the process only while a call is out (see send), like an async client's open request.
+    bg.port1.on('message', (reply: Reply) => this.#answer(reply));
+    bg.port1.unref();
     // An 'error' with no listener would crash the process; it is reported by the next call instead.
     worker.on('error', (error) => {
       this.#lastError = error;
     });
-    return { worker, port: port1, shared };
+    const running: Running = { worker, port: port1, background: bg.port1, shared };
+    worker.on('exit', () => {
+      if (this.#running === running) this.#running = undefined;
+      this.#loseAll('stopped');
+    });
+    return running;
+  }
+
+  /**
+   * Posts a call the caller does not sleep on; `callback` gets its reply, from the event loop or
+   * from `poll()` / `waitBackground()`, whichever comes first.
+   */
+  send(message: Omit<Call, 'id'>, callback: BackgroundCallback): void {
+    if (this.#running && Atomics.load(this.#running.shared, SLOT_STATE) === STATE_DEAD) this.close();
+    const running = (this.#running ??= this.#spawn());
+    const id = this.#nextId++;
+    this.#waiting.set(id, callback);
+    if (this.#waiting.size === 1) running.background.ref();
+    running.background.postMessage({ ...message, id } satisfies Call);
+  }
+
+  /** Background calls still out. */
+  get pending(): number {
+    return this.#waiting.size;
+  }
+
+  /** Takes the background replies that have come, without the event loop. */
+  poll(): void {
+    if (this.#running) this.#runningPoll(this.#running);
+  }
+
+  /**
+   * Blocks until at least one background reply has come (and handles it), or `timeoutMs`
+   * passed. A worker that died or never booted fails every call still out. Returns false on
+   * timeout with calls still out.
+   */
+  waitBackground(timeoutMs: number): boolean {
+    const running = this.#running;
+    if (!running || this.#waiting.size === 0) return true;
+    const seen = Atomics.load(running.shared, SLOT_BACKGROUND);
+    this.poll();
+    if (this.#waiting.size === 0) return true;
+    if (
+      Atomics.load(running.shared, SLOT_STATE) === STATE_DEAD ||
+      Atomics.load(running.shared, SLOT_BOOTED) === BOOT_FAILED
+    ) {
+      this.close();
+      return true;
+    }
+    const waited = Atomics.wait(running.shared, SLOT_BACKGROUND, seen, Math.max(0, timeoutMs));
+    this.poll();
+    if (Atomics.load(running.shared, SLOT_STATE) === STATE_DEAD) this.close();
+    return waited !== 'timed-out' || this.#waiting.size === 0;
+  }
+
+  #answer(reply: Reply): void {
+    const callback = this.#waiting.get(reply.id);
+    if (!callback) return;
+    this.#waiting.delete(reply.id);
+    if (this.#waiting.size === 0) this.#running?.background.unref();
+    callback(reply);
+  }
+
+  /** The worker went away with background calls out: each is told, as one whose outcome is unknown. */
+  #loseAll(what: string): void {
+    if (this.#waiting.size === 0) return;
+    const calls = [...this.#waiting.values()];
+    this.#waiting.clear();
+    const lost = new ParityDealsError(
+      `The synchronous client's worker thread ${what} before answering; the request may have been sent.`,
+    );
+    for (const callback of calls) callback({ ok: false, lost });
   }
 
   /**
@@ -140,7 +228,20 @@ export class WorkerChannel {
     const running = this.#running;
     this.#running = undefined;
     if (!running) return;
+    // Replies already posted are still taken; what is left is lost with the worker.
+    this.#runningPoll(running);
+    this.#loseAll('was stopped');
     running.port.close();
+    running.background.close();
     void running.worker.terminate();
+  }
+
+  #runningPoll(running: Running): void {
+    for (
+      let r = threads.receiveMessageOnPort(running.background);
+      r;
+      r = threads.receiveMessageOnPort(running.background)
+    )
+      this.#answer(r.message as Reply);
   }
 }

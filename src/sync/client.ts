@@ -28,7 +28,7 @@ import type { RequestSpec } from '../internal/request-spec.js';
 import { checkoutRequests } from '../resources/checkout.js';
 import { customerRequests } from '../resources/customers.js';
 import { entitlementRequests } from '../resources/entitlements.js';
-import { reportingRequests } from '../resources/reporting.js';
+import { checkUsage, reportingRequests } from '../resources/reporting.js';
 import { subscriptionRequests } from '../resources/subscriptions.js';
 import { assertBlockingSupported, WorkerChannel } from './channel.js';
 import { SyncPage } from './page.js';
@@ -44,6 +44,9 @@ import type {
   SyncSubscriptions,
 } from './types.js';
 import { workerBootstrap, workerFile } from './worker-file.js';
+import type { RequestMethods } from './types.js';
+import { installExitHooks } from '../usage/exit-hooks.js';
+import { type FlushJob, type FlushResult, type Sender, type UsageObserver, UsageReporter } from '../usage/flusher.js';
 
 /** Added to a call's worst case (every attempt timing out, every retry wait at its cap) before the watchdog fires. */
 const WATCHDOG_SLACK_MS = 10_000;
@@ -54,7 +57,7 @@ type Builder = (params: never) => RequestSpec<unknown>;
  * The request builders of each module, one per async method: the type requires exactly the
  * async client's method names, so a method added there fails to compile here until it is added.
  */
-const REQUESTS: { [K in ModuleName]: Record<keyof ApiModules[K], Builder> } = {
+const REQUESTS: { [K in ModuleName]: Record<RequestMethods<ApiModules[K]>, Builder> } = {
   customers: customerRequests,
   checkout: checkoutRequests,
   entitlements: entitlementRequests,
@@ -115,6 +118,8 @@ export class SyncParityDeals {
   readonly #channel: WorkerChannel;
   readonly #config: WorkerConfig;
   readonly #logger: Logger;
+  readonly #reporter: UsageReporter;
+  readonly #unhook: (() => void) | undefined;
   #closed = false;
 
   constructor(options: SyncClientOptions = {}) {
@@ -124,7 +129,7 @@ export class SyncParityDeals {
         'The synchronous client cannot use a custom `fetch`: its requests are sent from a worker thread, which a function cannot be passed to. Drop the option (the default transport is used), or use ParityDeals.createAsyncClient with your fetch.',
       );
     }
-    const { logger, ...resolved } = resolveOptions(options);
+    const { logger, usage, ...resolved } = resolveOptions(options);
     this.#config = { ...resolved, logLevel: logger.level };
     this.#logger = options.logger ?? console;
     this.#channel = new WorkerChannel(workerBootstrap(workerFile()), this.#config);
@@ -132,22 +137,91 @@ export class SyncParityDeals {
     // that is never used does not keep the process alive.
     this.#channel.start();
 
+    // Usage state lives on this thread, so record() is a map update with no hop; requests go to
+    // the worker on its background channel, never blocking (see docs/architecture.md).
+    const sender: Sender = (entry, done) => {
+      const { transform: _, ...spec } = reportingRequests.reportUsage(entry);
+      this.#channel.send({ spec, options: undefined }, (reply) => {
+        if ('lost' in reply) return done(reply.lost);
+        this.#deliver(reply.logs);
+        if (reply.ok) done();
+        else done(fromWire(reply.error));
+      });
+    };
+    // Shown every report record() accepts, on this thread: the entitlement cache's seam (issue 8).
+    const observer: UsageObserver | undefined = undefined;
+    this.#reporter = new UsageReporter(usage, {
+      sender,
+      observer,
+      // A size flush posts at once: posting needs no event loop, so a busy loop that never
+      // yields still gets its reports out, and poll() collects the answers when room is needed.
+      defer: (start) => start(),
+      poll: () => this.#channel.poll(),
+    });
+    this.#unhook = usage.exitHooks
+      ? installExitHooks(
+          {
+            drain: (closing, timeoutMs) => {
+              if (closing) this.#shutdown(timeoutMs);
+              else this.#wait(this.#reporter.finalFlush(), timeoutMs);
+              return Promise.resolve();
+            },
+          },
+          usage.exitHooks,
+        )
+      : undefined;
+
     const plain = this.#modules(false);
     this.customers = plain.customers as SyncCustomers;
     this.checkout = plain.checkout as SyncCheckout;
     this.entitlements = plain.entitlements as SyncEntitlements;
-    this.reporting = plain.reporting as SyncReporting;
+    this.reporting = Object.freeze({
+      ...plain.reporting,
+      record: (params: Parameters<SyncReporting['record']>[0]) =>
+        this.#reporter.record(checkUsage('reporting.record', params)),
+      flush: (): FlushResult => this.#wait(this.#reporter.flush(), Number.POSITIVE_INFINITY),
+    }) as SyncReporting;
     this.subscriptions = plain.subscriptions as SyncSubscriptions;
     this.withResponse = Object.freeze(this.#modules(true)) as unknown as SyncModulesWithResponse;
   }
 
   /**
-   * Ends the worker thread and its keep-alive sockets. Safe to call twice; any call afterwards
-   * throws. Not required before exit: the worker never keeps the process alive.
+   * Flushes recorded usage (blocking), then ends the worker thread and its keep-alive sockets.
+   * Safe to call twice; any call afterwards throws, and `reporting.record` drops (calling
+   * `usage.onDrop`). Not required before exit for requests: the worker never keeps the process
+   * alive; but usage recorded and not yet flushed is only sent by close(), flush() or `usage.exitHooks`.
    */
   close(): void {
+    this.#shutdown(Number.POSITIVE_INFINITY);
+  }
+
+  #shutdown(timeoutMs: number): void {
+    if (this.#closed) return;
+    this.#unhook?.();
+    this.#wait(this.#reporter.close(), timeoutMs);
     this.#closed = true;
     this.#channel.close();
+  }
+
+  /**
+   * Blocks until a flush job has settled, taking the worker's background replies as they come.
+   * Each sleep is bounded by one usage request's worst case; past `timeoutMs` (at exit) what is
+   * left is abandoned to onError.
+   */
+  #wait(job: FlushJob, timeoutMs: number): FlushResult {
+    const deadline = Date.now() + timeoutMs;
+    const perReply = this.#watchdog({ host: 'main' } as RequestSpec<unknown>, undefined);
+    while (!job.done) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.#reporter.abandon(`the exit deadline of ${timeoutMs} ms`);
+        break;
+      }
+      // A worker that answers nothing for a request's worst case is stuck: closing the channel
+      // fails what is out (outcome unknown), and the next send starts a new worker.
+      if (!this.#channel.waitBackground(Math.min(left, perReply))) this.#channel.close();
+    }
+    return job.result;
   }
 
   /** Builds each module as an object of blocking methods over the shared builders. */

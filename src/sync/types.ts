@@ -33,12 +33,23 @@ export type SyncArgs<A extends unknown[]> = {
     : A[I];
 };
 
-/** One async method made blocking. (`PagePromise` is tested first: it is also an `APIPromise`.) */
+/**
+ * One async method made blocking. (`PagePromise` is tested first: it is also an `APIPromise`.)
+ * A method that is local on both clients (`reporting.record`) stays as it is; one that returns
+ * a plain Promise (`reporting.flush`) returns its value.
+ */
 export type SyncMethod<F> = F extends (...args: infer A) => PagePromise<infer T>
   ? (...args: SyncArgs<A>) => SyncPage<T>
   : F extends (...args: infer A) => APIPromise<infer R>
     ? (...args: SyncArgs<A>) => R
-    : never;
+    : F extends (...args: infer A) => Promise<infer R>
+      ? (...args: A) => R
+      : F;
+
+/** The methods of a module that are one API request each (those `withResponse` offers). */
+export type RequestMethods<M> = {
+  [K in keyof M]: M[K] extends (...args: never[]) => APIPromise<unknown> ? K : never;
+}[keyof M];
 
 /** One async method made blocking, returning the data with the response it came in. */
 export type SyncMethodWithResponse<F> = F extends (...args: infer A) => PagePromise<infer T>
@@ -48,7 +59,7 @@ export type SyncMethodWithResponse<F> = F extends (...args: infer A) => PageProm
     : never;
 
 export type SyncModule<M> = { readonly [K in keyof M]: SyncMethod<M[K]> };
-export type SyncModuleWithResponse<M> = { readonly [K in keyof M]: SyncMethodWithResponse<M[K]> };
+export type SyncModuleWithResponse<M> = { readonly [K in RequestMethods<M>]: SyncMethodWithResponse<M[K]> };
 
 export type { ModuleName };
 

@@ -18,7 +18,6 @@ import type {
   UpdateSubscriptionResponse,
   WithResponse,
 } from '../../src/index.node.js';
-import type { APIPromise } from '../../src/core/api-promise.js';
 import type { PagePromise } from '../../src/core/page.js';
 import { ParityDeals } from '../../src/index.node.js';
 import type { SyncPage, SyncParityDeals, SyncRequestOptions } from '../../src/sync/index.js';
@@ -35,11 +34,11 @@ type SameModule<A, S> =
         [K in keyof A & keyof S]: A[K] extends (params: infer P, ...rest: infer _) => infer R
           ? S[K] extends (params: infer SP, ...rest: infer _) => infer SR
             ? Equal<P, SP> extends true
-              ? R extends PagePromise<infer T>
+              ? [R] extends [PagePromise<infer T>]
                 ? Equal<SR, SyncPage<T>>
-                : R extends APIPromise<infer V>
+                : [R] extends [Promise<infer V>]
                   ? Equal<SR, V>
-                  : false
+                  : Equal<SR, R>
               : false
             : false
           : false;
