@@ -31,11 +31,14 @@ describe('reporting.record', () => {
       null,
     ];
     for (const params of bad) {
-      assert.throws(() => client.reporting.record(params as never), (e: unknown) => {
-        assert.ok(e instanceof ValidationError);
-        assert.match(e.message, /^reporting\.record: /);
-        return true;
-      });
+      assert.throws(
+        () => client.reporting.record(params as never),
+        (e: unknown) => {
+          assert.ok(e instanceof ValidationError);
+          assert.match(e.message, /^reporting\.record: /);
+          return true;
+        },
+      );
     }
     const result = await client.reporting.flush();
     assert.deepEqual(result, { delivered: 0, reports: 0, failed: [] });
@@ -141,7 +144,7 @@ describe('reporting.record', () => {
     assert.equal(f?.reports, 2);
     assert.equal(f?.outcomeUnknown, false);
     assert.equal(f?.retrying, false);
-    assert.equal((f?.error as { status?: number }).status, 400);
+    assert.equal((f!.error as { status?: number }).status, 400);
     assert.deepEqual(result.failed, failures);
   });
 
