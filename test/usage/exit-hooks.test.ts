@@ -46,7 +46,11 @@ function run(env: Record<string, string>): Run {
 }
 
 function lastState(lines: string[]): { accepted: number; totals: Record<string, number> } {
-  return JSON.parse(lines[lines.length - 1] as string);
+  return JSON.parse(lines.filter((l) => l.startsWith('{"accepted"')).pop() as string);
+}
+
+function lost(lines: string[]): number {
+  return lines.filter((l) => l.startsWith('{"lost"')).reduce((sum, l) => sum + JSON.parse(l).lost, 0);
 }
 
 function meters(): Record<string, number> {
@@ -72,6 +76,29 @@ describe('usage.exitHooks', () => {
       assert.deepEqual(meters(), totals);
     });
   }
+
+  it('an API that hangs at SIGTERM: the hook gives up at its timeout, hands every amount to onError, dies by SIGTERM', async () => {
+    emu.setFaults([{ type: 'hang', path: '/report/usage/' }]);
+    const r = run({ CLIENT: 'async', HOOKS: '1', FLUSH_INTERVAL: '60000', EXIT_TIMEOUT: '300' });
+    await untilLines(r, 10);
+    r.child.kill('SIGTERM');
+    const { signal } = await r.exited;
+    assert.equal(signal, 'SIGTERM');
+    const { accepted, totals } = lastState(r.lines);
+    const sum = Object.values(totals).reduce((a, b) => a + b, 0);
+    assert.ok(accepted > 0);
+    assert.deepEqual(meters(), {});
+    assert.equal(lost(r.lines), sum, 'every accepted amount reached onError');
+  });
+
+  it("when the app listens for SIGTERM too, the app's handler decides how the process ends", async () => {
+    const r = run({ CLIENT: 'async', HOOKS: '1', FLUSH_INTERVAL: '60000', APP_SIGTERM: '1' });
+    await untilLines(r, 10);
+    r.child.kill('SIGTERM');
+    const { code, signal } = await r.exited;
+    assert.deepEqual([code, signal], [7, null]);
+    assert.deepEqual(meters(), lastState(r.lines).totals);
+  });
 
   it('beforeExit: a program that records and just ends has its usage delivered, exit code 0', async () => {
     const r = run({ CLIENT: 'async', HOOKS: '1', FLUSH_INTERVAL: '60000', BATCHES: '5' });
