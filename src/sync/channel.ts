@@ -30,6 +30,8 @@ interface Running {
   port: threads.MessagePort;
   background: threads.MessagePort;
   shared: Int32Array;
+  /** Background calls posted to this worker and not yet answered, by id. */
+  waiting: Map<number, BackgroundCallback>;
 }
 
 /** Called once with a background call's reply, or with an error when the worker went away first. */
@@ -60,8 +62,6 @@ export function assertBlockingSupported(): void {
 export class WorkerChannel {
   #running: Running | undefined;
   #nextId = 1;
-  /** Background calls awaiting their reply, by id. */
-  readonly #waiting = new Map<number, BackgroundCallback>();
   /** An 'error' event from the worker, seen when the caller's event loop last ran. */
   #lastError: Error | undefined;
 
@@ -97,16 +97,16 @@ export class WorkerChannel {
     port1.unref();
     // Background replies arrive through the event loop when the thread is free; the port holds
     // the process only while a call is out (see send), like an async client's open request.
-    bg.port1.on('message', (reply: Reply) => this.#answer(reply));
+    const running: Running = { worker, port: port1, background: bg.port1, shared, waiting: new Map() };
+    bg.port1.on('message', (reply: Reply) => answer(running, reply));
     bg.port1.unref();
     // An 'error' with no listener would crash the process; it is reported by the next call instead.
     worker.on('error', (error) => {
       this.#lastError = error;
     });
-    const running: Running = { worker, port: port1, background: bg.port1, shared };
     worker.on('exit', () => {
       if (this.#running === running) this.#running = undefined;
-      this.#loseAll('stopped');
+      loseAll(running, 'stopped');
     });
     return running;
   }
@@ -119,19 +119,19 @@ export class WorkerChannel {
     if (this.#running && Atomics.load(this.#running.shared, SLOT_STATE) === STATE_DEAD) this.close();
     const running = (this.#running ??= this.#spawn());
     const id = this.#nextId++;
-    this.#waiting.set(id, callback);
-    if (this.#waiting.size === 1) running.background.ref();
+    running.waiting.set(id, callback);
+    if (running.waiting.size === 1) running.background.ref();
     running.background.postMessage({ ...message, id } satisfies Call);
   }
 
   /** Background calls still out. */
   get pending(): number {
-    return this.#waiting.size;
+    return this.#running?.waiting.size ?? 0;
   }
 
   /** Takes the background replies that have come, without the event loop. */
   poll(): void {
-    if (this.#running) this.#runningPoll(this.#running);
+    if (this.#running) takeReplies(this.#running);
   }
 
   /**
@@ -141,10 +141,10 @@ export class WorkerChannel {
    */
   waitBackground(timeoutMs: number): boolean {
     const running = this.#running;
-    if (!running || this.#waiting.size === 0) return true;
+    if (!running || running.waiting.size === 0) return true;
     const seen = Atomics.load(running.shared, SLOT_BACKGROUND);
-    this.poll();
-    if (this.#waiting.size === 0) return true;
+    takeReplies(running);
+    if (running.waiting.size === 0) return true;
     if (
       Atomics.load(running.shared, SLOT_STATE) === STATE_DEAD ||
       Atomics.load(running.shared, SLOT_BOOTED) === BOOT_FAILED
@@ -153,28 +153,9 @@ export class WorkerChannel {
       return true;
     }
     const waited = Atomics.wait(running.shared, SLOT_BACKGROUND, seen, Math.max(0, timeoutMs));
-    this.poll();
+    takeReplies(running);
     if (Atomics.load(running.shared, SLOT_STATE) === STATE_DEAD) this.close();
-    return waited !== 'timed-out' || this.#waiting.size === 0;
-  }
-
-  #answer(reply: Reply): void {
-    const callback = this.#waiting.get(reply.id);
-    if (!callback) return;
-    this.#waiting.delete(reply.id);
-    if (this.#waiting.size === 0) this.#running?.background.unref();
-    callback(reply);
-  }
-
-  /** The worker went away with background calls out: each is told, as one whose outcome is unknown. */
-  #loseAll(what: string): void {
-    if (this.#waiting.size === 0) return;
-    const calls = [...this.#waiting.values()];
-    this.#waiting.clear();
-    const lost = new ParityDealsError(
-      `The synchronous client's worker thread ${what} before answering; the request may have been sent.`,
-    );
-    for (const callback of calls) callback({ ok: false, lost });
+    return waited !== 'timed-out' || running.waiting.size === 0;
   }
 
   /**
@@ -229,19 +210,39 @@ export class WorkerChannel {
     this.#running = undefined;
     if (!running) return;
     // Replies already posted are still taken; what is left is lost with the worker.
-    this.#runningPoll(running);
-    this.#loseAll('was stopped');
+    takeReplies(running);
+    loseAll(running, 'was stopped');
     running.port.close();
     running.background.close();
     void running.worker.terminate();
   }
+}
 
-  #runningPoll(running: Running): void {
-    for (
-      let r = threads.receiveMessageOnPort(running.background);
-      r;
-      r = threads.receiveMessageOnPort(running.background)
-    )
-      this.#answer(r.message as Reply);
-  }
+function answer(running: Running, reply: Reply): void {
+  const callback = running.waiting.get(reply.id);
+  if (!callback) return;
+  running.waiting.delete(reply.id);
+  if (running.waiting.size === 0) running.background.unref();
+  callback(reply);
+}
+
+/** Takes the background replies that have come, without the event loop. */
+function takeReplies(running: Running): void {
+  for (
+    let r = threads.receiveMessageOnPort(running.background);
+    r;
+    r = threads.receiveMessageOnPort(running.background)
+  )
+    answer(running, r.message as Reply);
+}
+
+/** The worker went away with background calls out: each is told, as one whose outcome is unknown. */
+function loseAll(running: Running, what: string): void {
+  if (running.waiting.size === 0) return;
+  const calls = [...running.waiting.values()];
+  running.waiting.clear();
+  const lost = new ParityDealsError(
+    `The synchronous client's worker thread ${what} before answering; the request may have been sent.`,
+  );
+  for (const callback of calls) callback({ ok: false, lost });
 }

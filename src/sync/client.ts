@@ -217,6 +217,12 @@ export class SyncParityDeals {
         this.#reporter.abandon(`the exit deadline of ${timeoutMs} ms`);
         break;
       }
+      if (this.#channel.pending === 0) {
+        // Every request settles through a reply or a lost worker; an unsettled job with
+        // nothing out would be a bug here, and must not spin the thread forever.
+        this.#reporter.abandon('a flush that had nothing in flight (a bug: please report it)');
+        break;
+      }
       // A worker that answers nothing for a request's worst case is stuck: closing the channel
       // fails what is out (outcome unknown), and the next send starts a new worker.
       if (!this.#channel.waitBackground(Math.min(left, perReply))) this.#channel.close();

@@ -79,7 +79,11 @@ function wake(state: number): void {
 
 // If this thread ends for any reason (an uncaught error, terminate()), a caller asleep on it
 // must wake and fail rather than sleep until its watchdog.
-process.on('exit', () => wake(STATE_DEAD));
+process.on('exit', () => {
+  wake(STATE_DEAD);
+  Atomics.add(shared, SLOT_BACKGROUND, 1);
+  Atomics.notify(shared, SLOT_BACKGROUND);
+});
 
 Atomics.store(shared, SLOT_BOOTED, BOOT_READY);
 Atomics.notify(shared, SLOT_BOOTED);
