@@ -141,10 +141,6 @@ export class UsageReporter {
     return this.#buffer.size + this.#inFlight.size;
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   /** Takes one validated report. False when it was dropped (and `onDrop` was called). */
   record(report: UsageReport): boolean {
     if (this.#closed) return this.#drop(report, 'closed');

@@ -2,7 +2,8 @@
 // go out, what a full buffer and a closed client do, where failures go.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ValidationError } from '../../src/index.node.js';
+import { ParityDealsError, ValidationError } from '../../src/index.node.js';
+import { ParityDeals as EdgeClient } from '../../src/index.js';
 import type { UsageReport } from '../../src/usage/buffer.js';
 import { type Sender, type UsageFailure, UsageReporter, jobPromise } from '../../src/usage/flusher.js';
 import { useEmulator } from '../support.js';
@@ -198,6 +199,13 @@ describe('reporting.record', () => {
     assert.equal(handed.length, 1, 'one promise per armed flush, not per record');
     await handed[0];
     assert.equal(meter('c0'), 5);
+  });
+
+  it('the edge entry refuses exitHooks, pointing at waitUntil', () => {
+    assert.throws(
+      () => new EdgeClient({ accessToken: 'k', usage: { exitHooks: true } }),
+      (e: unknown) => e instanceof ParityDealsError && /usage\.exitHooks.*usage\.waitUntil/.test(e.message),
+    );
   });
 
   it('refuses bad usage options, naming them', () => {
