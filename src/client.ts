@@ -44,6 +44,7 @@ export class ParityDeals implements ApiModules {
   readonly #release: (() => void) | undefined;
   readonly #reporter: UsageReporter;
   readonly #unhook: (() => void) | undefined;
+  readonly #unwatch: (() => void) | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: ClientOptions = {}) {
@@ -69,6 +70,7 @@ export class ParityDeals implements ApiModules {
     this.#unhook = usage.exitHooks
       ? (this.constructor as typeof ParityDeals).installExitHooks(this.#exitTarget(), usage.exitHooks)
       : undefined;
+    this.#unwatch = (this.constructor as typeof ParityDeals).watchExit(this.#reporter);
   }
 
   /** The Promise-based client; the same as `new ParityDeals(options)`. */
@@ -108,6 +110,14 @@ export class ParityDeals implements ApiModules {
   }
 
   /**
+   * Hands what is undelivered when the process exits to onError; edge runtimes have no process
+   * exit to watch, the `node` entry overrides this.
+   */
+  protected static watchExit(_reporter: UsageReporter): (() => void) | undefined {
+    return undefined;
+  }
+
+  /**
    * Flushes recorded usage, then stops the flush timer and releases keep-alive sockets. The
    * client must not be used afterwards (`reporting.record` drops, calling `usage.onDrop`). The
    * promise never rejects and calling twice returns the same one; not awaiting it is safe: the
@@ -120,11 +130,16 @@ export class ParityDeals implements ApiModules {
   #shutdown(job: FlushJob): Promise<void> {
     this.#unhook?.();
     // Nothing to deliver: release at once, as before there was anything to flush.
-    if (job.done) {
+    const release = () => {
+      // Watched until the last flush has settled: an exit before then still reaches onError.
+      this.#unwatch?.();
       this.#release?.();
+    };
+    if (job.done) {
+      release();
       return Promise.resolve();
     }
-    return jobPromise(job).then(() => this.#release?.());
+    return jobPromise(job).then(release);
   }
 
   #exitTarget(): ExitTarget {

@@ -10,8 +10,8 @@ import { nodeTransport } from './internal/node-transport.js';
 import { SyncParityDeals } from './sync/client.js';
 import type { SyncClientOptions } from './sync/types.js';
 import type { ExitHooksConfig } from './options.js';
-import type { ExitTarget } from './usage/flusher.js';
-import { installExitHooks } from './usage/exit-hooks.js';
+import type { ExitTarget, UsageReporter } from './usage/flusher.js';
+import { installExitHooks, watchExit } from './usage/exit-hooks.js';
 
 export * from './index.js';
 
@@ -21,6 +21,10 @@ export class ParityDeals extends BaseClient {
     // Bun and Deno implement node:http on top of their own fetch; there fetch is the shorter path.
     const g = globalThis as { Bun?: unknown; Deno?: unknown };
     return g.Bun || g.Deno ? { transport: fetchTransport() } : nodeTransport();
+  }
+
+  protected static override watchExit(reporter: UsageReporter): () => void {
+    return watchExit(reporter);
   }
 
   protected static override installExitHooks(target: ExitTarget, config: ExitHooksConfig): () => void {

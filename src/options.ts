@@ -28,8 +28,8 @@ export interface UsageOptions {
   /**
    * Called for every entry the SDK gives up on, with its exact amount and key: rejected by the
    * server (4xx), or a DELTA whose outcome is unknown (`outcomeUnknown: true`: it may have been
-   * applied, so it is never resent), or anything still undelivered at `close()`. Default: logs
-   * it at `error` level.
+   * applied, so it is never resent), or anything still undelivered at `close()` or when the
+   * process exits (Node, Bun, Deno). Default: logs it at `error` level.
    */
   onError?: ((failure: UsageFailure) => void) | undefined;
   /**

@@ -45,7 +45,7 @@ import type {
 } from './types.js';
 import { workerBootstrap, workerFile } from './worker-file.js';
 import type { RequestMethods } from './types.js';
-import { installExitHooks } from '../usage/exit-hooks.js';
+import { installExitHooks, watchExit } from '../usage/exit-hooks.js';
 import { type FlushJob, type FlushResult, type Sender, type UsageObserver, UsageReporter } from '../usage/flusher.js';
 
 /** Added to a call's worst case (every attempt timing out, every retry wait at its cap) before the watchdog fires. */
@@ -120,6 +120,7 @@ export class SyncParityDeals {
   readonly #logger: Logger;
   readonly #reporter: UsageReporter;
   readonly #unhook: (() => void) | undefined;
+  readonly #unwatch: () => void;
   #closed = false;
 
   constructor(options: SyncClientOptions = {}) {
@@ -158,6 +159,7 @@ export class SyncParityDeals {
       defer: (start) => start(),
       poll: () => this.#channel.poll(),
     });
+    this.#unwatch = watchExit(this.#reporter);
     this.#unhook = usage.exitHooks
       ? installExitHooks(
           {
@@ -199,6 +201,7 @@ export class SyncParityDeals {
     if (this.#closed) return;
     this.#unhook?.();
     this.#wait(this.#reporter.close(), timeoutMs);
+    this.#unwatch();
     this.#closed = true;
     this.#channel.close();
   }

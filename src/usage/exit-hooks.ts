@@ -42,3 +42,27 @@ export function installExitHooks(target: ExitTarget, config: ExitHooksConfig): (
   for (const signal of config.signals) process.on(signal, onSignal);
   return uninstall;
 }
+
+/** Reporters of this process that may still hold usage; weak, so a dropped client is not kept alive. */
+const watched = new Set<WeakRef<{ abandon(why: string): void }>>();
+let exitListening = false;
+
+/**
+ * Always on (Node entry and sync client), without `exitHooks` too: when the process exits with
+ * usage still undelivered, each entry goes to `onError` with its amount, in the `exit` event
+ * (which runs synchronously, so nothing can be sent any more). Never silent, even when nothing
+ * flushed. Returns what stops watching (close() calls it).
+ */
+export function watchExit(reporter: { abandon(why: string): void }): () => void {
+  const ref = new WeakRef(reporter);
+  watched.add(ref);
+  if (!exitListening) {
+    exitListening = true;
+    process.once('exit', () => {
+      for (const r of watched) r.deref()?.abandon('the process exited (call close() or set usage.exitHooks)');
+    });
+  }
+  return () => {
+    watched.delete(ref);
+  };
+}

@@ -107,11 +107,16 @@ describe('usage.exitHooks', () => {
     assert.deepEqual(meters(), lastState(r.lines).totals);
   });
 
-  it('without hooks the flush timer keeps no process alive', async () => {
-    const r = run({ CLIENT: 'async', FLUSH_INTERVAL: '60000', BATCHES: '1' });
-    const { code, ms } = await r.exited;
-    assert.equal(code, 0);
-    assert.ok(ms < 30_000, `exited after ${ms} ms, not at the 60 s interval`);
-    assert.deepEqual(meters(), {}, 'nothing was flushed: that is what the hooks are for');
-  });
+  for (const client of ['async', 'sync']) {
+    it(`${client} client without hooks: the timer keeps no process alive, and what was never sent reaches onError at exit`, async () => {
+      const r = run({ CLIENT: client, FLUSH_INTERVAL: '60000', BATCHES: '1' });
+      const { code, ms } = await r.exited;
+      assert.equal(code, 0);
+      assert.ok(ms < 30_000, `exited after ${ms} ms, not at the 60 s interval`);
+      assert.deepEqual(meters(), {}, 'nothing was flushed: that is what the hooks are for');
+      const sum = Object.values(lastState(r.lines).totals).reduce((a, b) => a + b, 0);
+      assert.ok(sum > 0);
+      assert.equal(lost(r.lines), sum, 'but not silently: every amount went to onError');
+    });
+  }
 });
