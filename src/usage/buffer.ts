@@ -58,8 +58,6 @@ export function overflows(entry: UsageEntry | undefined, behaviour: Behaviour, v
   return entry !== undefined && behaviour === 'DELTA' && !Number.isSafeInteger(entry.value + value);
 }
 
-const NOTHING = { has: () => false, size: 0 };
-
 export class UsageBuffer {
   #entries = new Map<string, UsageEntry>();
 
@@ -96,28 +94,25 @@ export class UsageBuffer {
     this.#entries.set(entry.key, merged);
   }
 
-  /** Removes and returns every entry whose key `skip` does not hold (keys with a request in flight stay). */
-  take(skip: { has(key: string): boolean; readonly size: number }): UsageEntry[] {
-    const out: UsageEntry[] = [];
-    if (skip.size === 0) {
-      for (const entry of this.#entries.values()) out.push(entry);
-      this.#entries = new Map();
-      return out;
-    }
-    for (const [key, entry] of this.#entries) {
-      if (skip.has(key)) continue;
-      out.push(entry);
-      this.#entries.delete(key);
-    }
-    return out;
+  /** Removes and returns the key's entry (when its request is sent). */
+  remove(key: string): UsageEntry | undefined {
+    const entry = this.#entries.get(key);
+    this.#entries.delete(key);
+    return entry;
   }
 
   /** Removes and returns everything (at the end: what could not be delivered). */
   drain(): UsageEntry[] {
-    return this.take(NOTHING);
+    const out = [...this.#entries.values()];
+    this.#entries = new Map();
+    return out;
   }
 
   keys(): IterableIterator<string> {
     return this.#entries.keys();
+  }
+
+  entries(): IterableIterator<UsageEntry> {
+    return this.#entries.values();
   }
 }

@@ -18,6 +18,7 @@
  */
 import { ParityDealsError, ValidationError } from '../core/errors.js';
 import { combine, overflows, UsageBuffer, type UsageEntry, type UsageReport, usageKey } from './buffer.js';
+import type { Outbox, OutboxState, Recovered } from './outbox.js';
 import { outcomeUnknown, verdict } from './settle.js';
 
 /** A size flush starts when this share of `maxBuffered` keys waits; the rest absorbs new keys meanwhile. */
@@ -54,7 +55,7 @@ export interface FlushResult {
   failed: UsageFailure[];
 }
 
-export type DropReason = 'full' | 'closed';
+export type DropReason = 'full' | 'closed' | 'outbox';
 
 export interface ReporterConfig {
   flushInterval: number;
@@ -83,6 +84,11 @@ export interface ReporterWiring {
   defer: (start: () => void) => void;
   /** Collects replies that came in without the event loop (sync client); tried before dropping for a full buffer. */
   poll?: (() => void) | undefined;
+  /**
+   * Where every event is made durable (issue 10's outbox). With one, nothing is given up for
+   * lack of time: what a final flush or an exit deadline leaves stays in it for the next start.
+   */
+  outbox?: Outbox | undefined;
 }
 
 interface Round {
@@ -91,8 +97,17 @@ interface Round {
   listeners: Array<() => void>;
 }
 
+/**
+ * One request of a round, for one key. Queued, it holds only the key: its entry stays in the
+ * buffer, still combining, and is taken when the request is sent. So what a restart finds in
+ * the outbox as "in flight" was really sent.
+ */
 interface Slot {
-  entry: UsageEntry;
+  /** Set when sent (the outbox's request id). */
+  id: number;
+  key: string;
+  /** Set when sent: what the request carries. */
+  entry: UsageEntry | undefined;
   round: Round;
   state: 'queued' | 'sent' | 'over';
 }
@@ -129,11 +144,48 @@ export class UsageReporter {
   #closed = false;
   /** Set for final flushes (close, process exit): nothing is kept for later, as there is no later. */
   #final = false;
+  #nextId = 1;
+  readonly #outbox: Outbox | undefined;
 
   constructor(config: ReporterConfig, wiring: ReporterWiring) {
     this.#config = config;
     this.#wiring = wiring;
     this.#flushAt = Math.max(1, Math.floor(config.maxBuffered * FLUSH_AT_SHARE));
+    this.#outbox = wiring.outbox;
+  }
+
+  /**
+   * Takes over what an earlier process left in the outbox: waiting entries are sent like any
+   * others; a request that was in flight when it ended has an unknown outcome, so a SET is sent
+   * again and a DELTA goes to onError with its amount, never resent. Then the outbox starts
+   * from this state.
+   */
+  adopt(recovered: Recovered): void {
+    this.#nextId = Math.max(this.#nextId, recovered.nextId);
+    for (const entry of recovered.waiting) this.#buffer.putBack(entry);
+    for (const entry of recovered.inFlight) {
+      if (entry.behaviour === 'SET') this.#buffer.putBack(entry);
+      else
+        this.#report(
+          toFailure(
+            entry,
+            new ParityDealsError(
+              'reporting.record: this DELTA was in flight when an earlier process ended; the server may have applied it.',
+            ),
+            true,
+            false,
+          ),
+        );
+    }
+    // The next journal starts as just this state.
+    this.#outbox?.compact(this.#snapshot());
+    if (this.#buffer.size > 0) this.#arm();
+  }
+
+  #snapshot(): OutboxState {
+    const inFlight: OutboxState['inFlight'] = [];
+    for (const slot of this.#inFlight.values()) if (slot.entry) inFlight.push({ id: slot.id, entry: slot.entry });
+    return { waiting: [...this.#buffer.entries()], inFlight };
   }
 
   /** Keys buffered (waiting) plus keys in flight: what `maxBuffered` bounds. */
@@ -149,17 +201,24 @@ export class UsageReporter {
     const entry = buffer.get(key);
     if (entry === undefined) {
       if (this.held >= this.#config.maxBuffered && !this.#makeRoom()) return this.#drop(report, 'full');
+    } else if (overflows(entry, report.behaviour, report.value)) {
+      throw new ValidationError(
+        `reporting.record: value ${report.value} would take the buffered DELTA for this customer and feature past Number.MAX_SAFE_INTEGER; flush() first.`,
+        'value',
+      );
+    }
+    if (this.#outbox) {
+      try {
+        this.#outbox.append(report);
+      } catch {
+        return this.#drop(report, 'outbox');
+      }
+    }
+    if (entry === undefined) {
       buffer.insert(key, report);
       if (this.#inFlight.has(key)) this.#blocked++;
-    } else {
-      if (overflows(entry, report.behaviour, report.value)) {
-        throw new ValidationError(
-          `reporting.record: value ${report.value} would take the buffered DELTA for this customer and feature past Number.MAX_SAFE_INTEGER; flush() first.`,
-          'value',
-        );
-      }
-      combine(entry, report.behaviour, report.value, 1);
-    }
+    } else combine(entry, report.behaviour, report.value, 1);
+    if (this.#outbox?.due) this.#outbox.compact(this.#snapshot());
     this.#wiring.observer?.(report);
     if (this.#timer === undefined) this.#arm();
     if (buffer.size - this.#blocked >= this.#flushAt && !this.#sizeRoundQueued) {
@@ -175,13 +234,11 @@ export class UsageReporter {
 
   /** Starts a flush of everything accepted so far (buffered and in flight). */
   flush(): FlushJob {
-    const job: FlushJob = {
-      done: false,
-      result: emptyResult(),
-      wanted: new Set(this.#buffer.keys()),
-      rounds: new Set(this.#rounds),
-      listeners: [],
-    };
+    // A key queued in a running round is covered by it (its entry is taken when sent); a key
+    // whose request is out waits for it, then goes in another round.
+    const wanted = new Set<string>();
+    for (const key of this.#buffer.keys()) if (this.#inFlight.get(key)?.state !== 'queued') wanted.add(key);
+    const job: FlushJob = { done: false, result: emptyResult(), wanted, rounds: new Set(this.#rounds), listeners: [] };
     this.#jobs.add(job);
     this.#startRound();
     this.#checkJobs();
@@ -226,12 +283,18 @@ export class UsageReporter {
           ? `reporting.record: no answer came before ${why}; the server may have applied it.`
           : `reporting.record: not sent before ${why}.`,
       );
+    // With an outbox, everything stays in it for the next start (which settles what was in
+    // flight as unknown); without, this is the last chance to say what was not delivered.
+    const kept = this.#outbox !== undefined;
     for (const slot of this.#inFlight.values()) {
       const sent = slot.state === 'sent';
       slot.state = 'over';
-      const failure = toFailure(slot.entry, gone(sent), sent, false);
-      slot.round.result.failed.push(failure);
-      this.#report(failure);
+      const entry = slot.entry ?? this.#buffer.remove(slot.key);
+      if (entry) {
+        const failure = toFailure(entry, gone(sent), sent, kept);
+        slot.round.result.failed.push(failure);
+        if (!kept) this.#report(failure);
+      }
       slot.round.pending--;
       if (slot.round.pending === 0) this.#finishRound(slot.round);
     }
@@ -240,22 +303,25 @@ export class UsageReporter {
     this.#next = 0;
     this.#active = 0;
     this.#blocked = 0;
-    for (const entry of this.#buffer.drain()) this.#report(toFailure(entry, gone(false), false, false));
+    const waiting = this.#buffer.drain();
+    if (!kept) for (const entry of waiting) this.#report(toFailure(entry, gone(false), false, false));
     for (const job of this.#jobs) job.wanted.clear();
     this.#checkJobs();
   }
 
-  /** Takes every buffered key that has no request in flight and queues one request for each. */
+  /** Queues one request for every buffered key that has none in flight. */
   #startRound(): Round | undefined {
-    const entries = this.#buffer.take(this.#inFlight);
-    if (entries.length === 0) return undefined;
-    const round: Round = { pending: entries.length, result: emptyResult(), listeners: [] };
+    const keys: string[] = [];
+    for (const key of this.#buffer.keys()) if (!this.#inFlight.has(key)) keys.push(key);
+    if (keys.length === 0) return undefined;
+    const round: Round = { pending: keys.length, result: emptyResult(), listeners: [] };
     this.#rounds.add(round);
-    for (const entry of entries) {
-      const slot: Slot = { entry, round, state: 'queued' };
-      this.#inFlight.set(entry.key, slot);
+    for (const key of keys) {
+      const slot: Slot = { id: 0, key, entry: undefined, round, state: 'queued' };
+      this.#inFlight.set(key, slot);
+      this.#blocked++;
       this.#queue.push(slot);
-      for (const job of this.#jobs) if (job.wanted.delete(entry.key)) job.rounds.add(round);
+      for (const job of this.#jobs) if (job.wanted.delete(key)) job.rounds.add(round);
     }
     this.#pump();
     return round;
@@ -268,7 +334,14 @@ export class UsageReporter {
     try {
       while (this.#active < this.#config.concurrency && this.#next < this.#queue.length) {
         const slot = this.#queue[this.#next++] as Slot;
+        if (slot.state !== 'queued') continue;
+        // Taken now, not when queued: what came while it waited goes with it.
+        const entry = this.#buffer.remove(slot.key) as UsageEntry;
+        this.#blocked--;
+        slot.entry = entry;
+        slot.id = this.#nextId++;
         slot.state = 'sent';
+        this.#outbox?.sending(slot.id, entry);
         this.#active++;
         let called = false;
         const done = (error?: unknown): void => {
@@ -277,7 +350,7 @@ export class UsageReporter {
           this.#settle(slot, error);
         };
         try {
-          this.#wiring.sender(slot.entry, done);
+          this.#wiring.sender(entry, done);
         } catch (error) {
           done(error);
         }
@@ -294,16 +367,21 @@ export class UsageReporter {
   #settle(slot: Slot, error: unknown): void {
     if (slot.state === 'over') return;
     slot.state = 'over';
-    const { entry, round } = slot;
+    const { round } = slot;
+    const entry = slot.entry as UsageEntry;
     this.#active--;
     this.#inFlight.delete(entry.key);
     const newer = this.#buffer.get(entry.key) !== undefined;
     if (newer) this.#blocked--;
     if (error === undefined) {
+      this.#outbox?.settled(slot.id, 'delivered');
       round.result.delivered++;
       round.result.reports += entry.reports;
     } else {
-      const retry = !this.#final && verdict(entry.behaviour, error) === 'retry';
+      // A final flush gives up on what it could retry, as there is no later; with an outbox
+      // there is: the next start sends it.
+      const retry = (!this.#final || this.#outbox !== undefined) && verdict(entry.behaviour, error) === 'retry';
+      this.#outbox?.settled(slot.id, retry ? 'kept' : 'dropped');
       const failure = toFailure(entry, error, outcomeUnknown(error), retry);
       round.result.failed.push(failure);
       if (retry) this.#buffer.putBack(entry);
@@ -314,6 +392,7 @@ export class UsageReporter {
     // The key is free: a flush that was waiting for it sends what it collected meanwhile.
     if (newer) for (const job of this.#jobs) if (job.wanted.has(entry.key)) this.#startRound();
     this.#pump();
+    if (this.#outbox?.due) this.#outbox.compact(this.#snapshot());
     if (this.#buffer.size > 0 && this.#timer === undefined) this.#arm();
     this.#checkJobs();
   }

@@ -62,7 +62,7 @@ describe('the combining buffer', () => {
 
   it('puts a taken entry back ahead of what came since', () => {
     const buffer = fill([r('SET', 5)]);
-    const [taken] = buffer.take(new Set());
+    const taken = buffer.remove(usageKey('c', 'f', undefined));
     assert.equal(buffer.size, 0);
     buffer.insert(usageKey('c', 'f', undefined), r('DELTA', 2));
     buffer.putBack(taken!);
@@ -70,13 +70,14 @@ describe('the combining buffer', () => {
     assert.deepEqual([merged?.behaviour, merged?.value, merged?.reports], ['SET', 7, 2]);
   });
 
-  it('take() leaves the keys it is told to skip', () => {
+  it('remove() takes one key, drain() the rest', () => {
     const buffer = fill([r('DELTA', 1), r('DELTA', 1, 'x')]);
-    const skip = new Set([usageKey('c', 'f', 'x')]);
+    assert.equal(buffer.remove(usageKey('c', 'f', 'x'))?.resourceId, 'x');
+    assert.equal(buffer.remove(usageKey('c', 'f', 'x')), undefined);
     assert.deepEqual(
-      buffer.take(skip).map((e) => e.resourceId),
+      buffer.drain().map((e) => e.resourceId),
       [undefined],
     );
-    assert.equal(buffer.size, 1);
+    assert.equal(buffer.size, 0);
   });
 });
