@@ -11,7 +11,8 @@ import { Reporting, reportingRequests } from './resources/reporting.js';
 import { Subscriptions } from './resources/subscriptions.js';
 import type { SyncParityDeals } from './sync/client.js';
 import type { SyncClientOptions } from './sync/types.js';
-import type { ExitHooksConfig } from './options.js';
+import type { ExitHooksConfig, FileOutboxOption } from './options.js';
+import type { Outbox, Recovered } from './usage/outbox.js';
 import {
   type ExitTarget,
   jobPromise,
@@ -45,6 +46,7 @@ export class ParityDeals implements ApiModules {
   readonly #reporter: UsageReporter;
   readonly #unhook: (() => void) | undefined;
   readonly #unwatch: (() => void) | undefined;
+  readonly #outbox: Outbox | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: ClientOptions = {}) {
@@ -61,12 +63,17 @@ export class ParityDeals implements ApiModules {
     };
     // Shown every report record() accepts, on this thread: the entitlement cache's seam (issue 8).
     const observer: UsageObserver | undefined = undefined;
-    this.#reporter = new UsageReporter(usage, { sender, observer, defer: queueMicrotask });
+    const opened = usage.outbox
+      ? (this.constructor as typeof ParityDeals).openOutbox(usage.outbox, (m) => resolved.logger.warn(m))
+      : undefined;
+    this.#outbox = opened?.outbox;
+    this.#reporter = new UsageReporter(usage, { sender, observer, defer: queueMicrotask, outbox: this.#outbox });
     this.customers = new Customers(pipeline);
     this.checkout = new Checkout(pipeline);
     this.entitlements = new Entitlements(pipeline);
     this.reporting = new Reporting(pipeline, this.#reporter);
     this.subscriptions = new Subscriptions(pipeline);
+    if (opened) this.#reporter.adopt(opened.recovered);
     this.#unhook = usage.exitHooks
       ? (this.constructor as typeof ParityDeals).installExitHooks(this.#exitTarget(), usage.exitHooks)
       : undefined;
@@ -109,6 +116,16 @@ export class ParityDeals implements ApiModules {
     );
   }
 
+  /** Opens `usage.outbox`. A file journal needs a file system; the `node` entry overrides this. */
+  protected static openOutbox(
+    _option: FileOutboxOption,
+    _warn: (message: string) => void,
+  ): { outbox: Outbox; recovered: Recovered } {
+    throw new ParityDealsError(
+      'The usage.outbox file journal needs a file system (Node, Bun or Deno); on this runtime leave it out.',
+    );
+  }
+
   /**
    * Hands what is undelivered when the process exits to onError; edge runtimes have no process
    * exit to watch, the `node` entry overrides this.
@@ -133,6 +150,7 @@ export class ParityDeals implements ApiModules {
     const release = () => {
       // Watched until the last flush has settled: an exit before then still reaches onError.
       this.#unwatch?.();
+      this.#outbox?.close();
       this.#release?.();
     };
     if (job.done) {

@@ -9,9 +9,11 @@ import type { TransportHandle } from './internal/transport.js';
 import { nodeTransport } from './internal/node-transport.js';
 import { SyncParityDeals } from './sync/client.js';
 import type { SyncClientOptions } from './sync/types.js';
-import type { ExitHooksConfig } from './options.js';
+import type { ExitHooksConfig, FileOutboxOption } from './options.js';
 import type { ExitTarget, UsageReporter } from './usage/flusher.js';
 import { installExitHooks, watchExit } from './usage/exit-hooks.js';
+import { openJournal } from './usage/journal.js';
+import type { Outbox, Recovered } from './usage/outbox.js';
 
 export * from './index.js';
 
@@ -21,6 +23,13 @@ export class ParityDeals extends BaseClient {
     // Bun and Deno implement node:http on top of their own fetch; there fetch is the shorter path.
     const g = globalThis as { Bun?: unknown; Deno?: unknown };
     return g.Bun || g.Deno ? { transport: fetchTransport() } : nodeTransport();
+  }
+
+  protected static override openOutbox(
+    option: FileOutboxOption,
+    warn: (message: string) => void,
+  ): { outbox: Outbox; recovered: Recovered } {
+    return openJournal(option, warn);
   }
 
   protected static override watchExit(reporter: UsageReporter): () => void {

@@ -34,7 +34,8 @@ export interface UsageOptions {
   onError?: ((failure: UsageFailure) => void) | undefined;
   /**
    * Called with a report `record()` could not take: `'full'` (maxBuffered keys held, e.g. during
-   * a long outage) or `'closed'` (after `close()`). Default: logs it at `error` level.
+   * a long outage), `'closed'` (after `close()`) or `'outbox'` (writing it to `usage.outbox`
+   * failed, e.g. a full disk). Default: logs it at `error` level.
    */
   onDrop?: ((report: UsageReport, reason: DropReason) => void) | undefined;
   /**
@@ -51,6 +52,27 @@ export interface UsageOptions {
    * too, in which case the app's handler decides. Default: `false`.
    */
   exitHooks?: boolean | ExitHooksOption | undefined;
+  /**
+   * Node, Bun and Deno: keep usage across restarts in a file journal. Every report `record()`
+   * accepts is written to it before `record()` returns, so a killed process loses nothing; the
+   * next client started on the same file delivers what was left (see the README). One process
+   * per file. Default: none (usage lives in memory only).
+   *
+   * @example
+   * usage: { outbox: { file: '/var/lib/myapp/paritydeals-usage.journal' } }
+   */
+  outbox?: FileOutboxOption | undefined;
+}
+
+export interface FileOutboxOption {
+  /** The journal's path; its directory must exist. */
+  file: string;
+  /**
+   * Sync every line to disk before going on, so even a power loss loses nothing; costs a disk
+   * flush per report. Without it a machine crash can lose the last seconds the kernel had not
+   * written out. Default: `false`.
+   */
+  fsync?: boolean | undefined;
 }
 
 export interface ExitHooksOption {
@@ -153,13 +175,19 @@ export function resolveOptions(options: ClientOptions) {
   };
 }
 
+const DROPPED: Record<DropReason, string> = {
+  full: 'the usage buffer is full (usage.maxBuffered keys held)',
+  closed: 'the client was closed',
+  outbox: 'it could not be written to usage.outbox',
+};
+
 /** Tunables of the usage reporter; the reasons are in UsageOptions' doc comments. */
 const USAGE_DEFAULTS = { flushInterval: 1_000, maxBuffered: 10_000, concurrency: 8, exitTimeout: 5_000 };
 
 function resolveUsage(
   usage: UsageOptions | undefined,
   logger: LevelLogger,
-): ReporterConfig & { exitHooks: ExitHooksConfig | undefined } {
+): ReporterConfig & { exitHooks: ExitHooksConfig | undefined; outbox: FileOutboxOption | undefined } {
   if (usage !== undefined && (typeof usage !== 'object' || usage === null))
     throw optionError('usage', 'an object', usage);
   const u = usage ?? {};
@@ -183,13 +211,23 @@ function resolveUsage(
     onDrop:
       fn('onDrop', u.onDrop) ??
       ((r, reason) =>
-        logger.error(
-          `reporting.record: dropped ${r.behaviour} ${r.value} for ${where(r)}: ${reason === 'full' ? 'the usage buffer is full (usage.maxBuffered keys held)' : 'the client was closed'}`,
-          { ...r, reason },
-        )),
+        logger.error(`reporting.record: dropped ${r.behaviour} ${r.value} for ${where(r)}: ${DROPPED[reason]}`, {
+          ...r,
+          reason,
+        })),
     waitUntil: fn('waitUntil', u.waitUntil),
     exitHooks: exitHooks(u.exitHooks),
+    outbox: outbox(u.outbox),
   };
+}
+
+function outbox(value: UsageOptions['outbox']): FileOutboxOption | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || typeof value.file !== 'string' || value.file.trim() === '')
+    throw optionError('usage.outbox', "{ file: 'path/to/usage.journal', fsync? }", value);
+  if (value.fsync !== undefined && typeof value.fsync !== 'boolean')
+    throw optionError('usage.outbox.fsync', 'a boolean', value.fsync);
+  return { file: value.file, fsync: value.fsync === true };
 }
 
 function exitHooks(value: UsageOptions['exitHooks']): ExitHooksConfig | undefined {

@@ -46,6 +46,8 @@ import type {
 import { workerBootstrap, workerFile } from './worker-file.js';
 import type { RequestMethods } from './types.js';
 import { installExitHooks, watchExit } from '../usage/exit-hooks.js';
+import { openJournal } from '../usage/journal.js';
+import type { Outbox } from '../usage/outbox.js';
 import { type FlushJob, type FlushResult, type Sender, type UsageObserver, UsageReporter } from '../usage/flusher.js';
 
 /** Added to a call's worst case (every attempt timing out, every retry wait at its cap) before the watchdog fires. */
@@ -121,6 +123,7 @@ export class SyncParityDeals {
   readonly #reporter: UsageReporter;
   readonly #unhook: (() => void) | undefined;
   readonly #unwatch: () => void;
+  readonly #outbox: Outbox | undefined;
   #closed = false;
 
   constructor(options: SyncClientOptions = {}) {
@@ -151,14 +154,18 @@ export class SyncParityDeals {
     };
     // Shown every report record() accepts, on this thread: the entitlement cache's seam (issue 8).
     const observer: UsageObserver | undefined = undefined;
+    const opened = usage.outbox ? openJournal(usage.outbox, (m) => logger.warn(m)) : undefined;
+    this.#outbox = opened?.outbox;
     this.#reporter = new UsageReporter(usage, {
       sender,
       observer,
+      outbox: this.#outbox,
       // A size flush posts at once: posting needs no event loop, so a busy loop that never
       // yields still gets its reports out, and poll() collects the answers when room is needed.
       defer: (start) => start(),
       poll: () => this.#channel.poll(),
     });
+    if (opened) this.#reporter.adopt(opened.recovered);
     this.#unwatch = watchExit(this.#reporter);
     this.#unhook = usage.exitHooks
       ? installExitHooks(
@@ -203,6 +210,7 @@ export class SyncParityDeals {
     this.#wait(this.#reporter.close(), timeoutMs);
     this.#unwatch();
     this.#closed = true;
+    this.#outbox?.close();
     this.#channel.close();
   }
 
