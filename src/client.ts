@@ -13,6 +13,7 @@ import type { SyncParityDeals } from './sync/client.js';
 import type { SyncClientOptions } from './sync/types.js';
 import type { ExitHooksConfig, FileOutboxOption } from './options.js';
 import type { Outbox, Recovered } from './usage/outbox.js';
+import { type RedisOutbox, redisOutbox } from './usage/redis-outbox.js';
 import {
   type ExitTarget,
   jobPromise,
@@ -47,6 +48,7 @@ export class ParityDeals implements ApiModules {
   readonly #unhook: (() => void) | undefined;
   readonly #unwatch: (() => void) | undefined;
   readonly #outbox: Outbox | undefined;
+  readonly #redis: RedisOutbox | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: ClientOptions = {}) {
@@ -58,15 +60,21 @@ export class ParityDeals implements ApiModules {
     const pipeline = new Pipeline({ ...resolved, transport: handle.transport });
     // A usage entry goes through the same pipeline as reportUsage: its retry rules (a SET is
     // repeatable, a DELTA is not) are the ones the reporter's own safety rules build on.
-    const sender: Sender = (entry, done) => {
+    const send: Sender = (entry, done) => {
       pipeline.execute(reportingRequests.reportUsage(entry), undefined).then(() => done(), done);
     };
+    const redis =
+      usage.outbox && 'redis' in usage.outbox ? redisOutbox(usage.outbox, (m) => resolved.logger.warn(m)) : undefined;
+    // With a Redis outbox a request goes out only once its "sending" line is in Redis.
+    const sender: Sender = redis ? (entry, done) => void redis.written().then(() => send(entry, done), done) : send;
     // Shown every report record() accepts, on this thread: the entitlement cache's seam (issue 8).
     const observer: UsageObserver | undefined = undefined;
-    const opened = usage.outbox
-      ? (this.constructor as typeof ParityDeals).openOutbox(usage.outbox, (m) => resolved.logger.warn(m))
-      : undefined;
-    this.#outbox = opened?.outbox;
+    const opened =
+      usage.outbox && 'file' in usage.outbox
+        ? (this.constructor as typeof ParityDeals).openOutbox(usage.outbox, (m) => resolved.logger.warn(m))
+        : undefined;
+    this.#outbox = opened?.outbox ?? redis;
+    this.#redis = redis;
     this.#reporter = new UsageReporter(usage, { sender, observer, defer: queueMicrotask, outbox: this.#outbox });
     this.customers = new Customers(pipeline);
     this.checkout = new Checkout(pipeline);
@@ -74,6 +82,7 @@ export class ParityDeals implements ApiModules {
     this.reporting = new Reporting(pipeline, this.#reporter);
     this.subscriptions = new Subscriptions(pipeline);
     if (opened) this.#reporter.adopt(opened.recovered);
+    redis?.start(this.#reporter);
     this.#unhook = usage.exitHooks
       ? (this.constructor as typeof ParityDeals).installExitHooks(this.#exitTarget(), usage.exitHooks)
       : undefined;
@@ -150,10 +159,11 @@ export class ParityDeals implements ApiModules {
     const release = () => {
       // Watched until the last flush has settled: an exit before then still reaches onError.
       this.#unwatch?.();
-      this.#outbox?.close();
       this.#release?.();
+      if (this.#redis) return this.#redis.closeAsync();
+      this.#outbox?.close();
     };
-    if (job.done) {
+    if (job.done && !this.#redis) {
       release();
       return Promise.resolve();
     }

@@ -6,6 +6,7 @@ import { LevelLogger } from './internal/logger.js';
 import { VERSION } from './version.js';
 import type { UsageReport } from './usage/buffer.js';
 import type { DropReason, ReporterConfig, UsageFailure } from './usage/flusher.js';
+import type { RedisOutboxOptions } from './usage/redis-outbox.js';
 
 /**
  * The buffered usage reporter behind `client.reporting.record()`: how often and how much it
@@ -53,15 +54,18 @@ export interface UsageOptions {
    */
   exitHooks?: boolean | ExitHooksOption | undefined;
   /**
-   * Node, Bun and Deno: keep usage across restarts in a file journal. Every report `record()`
-   * accepts is written to it before `record()` returns, so a killed process loses nothing; the
-   * next client started on the same file delivers what was left (see the README). One process
-   * per file. Default: none (usage lives in memory only).
+   * Keep usage across restarts. `{ file }` (Node, Bun, Deno; one process per file): every report
+   * `record()` accepts is in the journal before `record()` returns, so a killed process loses
+   * nothing, and the next client on the same file delivers what was left. `{ redis }` (async
+   * client, a fleet sharing one Redis through your ioredis or node-redis client): reports reach
+   * Redis within a few milliseconds, and what an instance that died left is delivered by
+   * another, once, `leaseMs` after. See the README. Default: none (usage lives in memory only).
    *
    * @example
    * usage: { outbox: { file: '/var/lib/myapp/paritydeals-usage.journal' } }
+   * usage: { outbox: { redis: new Redis(process.env.REDIS_URL) } }
    */
-  outbox?: FileOutboxOption | undefined;
+  outbox?: FileOutboxOption | RedisOutboxOptions | undefined;
 }
 
 export interface FileOutboxOption {
@@ -187,7 +191,10 @@ const USAGE_DEFAULTS = { flushInterval: 1_000, maxBuffered: 10_000, concurrency:
 function resolveUsage(
   usage: UsageOptions | undefined,
   logger: LevelLogger,
-): ReporterConfig & { exitHooks: ExitHooksConfig | undefined; outbox: FileOutboxOption | undefined } {
+): ReporterConfig & {
+  exitHooks: ExitHooksConfig | undefined;
+  outbox: FileOutboxOption | RedisOutboxOptions | undefined;
+} {
   if (usage !== undefined && (typeof usage !== 'object' || usage === null))
     throw optionError('usage', 'an object', usage);
   const u = usage ?? {};
@@ -221,10 +228,22 @@ function resolveUsage(
   };
 }
 
-function outbox(value: UsageOptions['outbox']): FileOutboxOption | undefined {
+function outbox(value: UsageOptions['outbox']): FileOutboxOption | RedisOutboxOptions | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || typeof value.file !== 'string' || value.file.trim() === '')
-    throw optionError('usage.outbox', "{ file: 'path/to/usage.journal', fsync? }", value);
+  const expected = "{ file: 'path/to/usage.journal', fsync? } or { redis: yourRedisClient, prefix?, leaseMs? }";
+  if (typeof value !== 'object' || value === null) throw optionError('usage.outbox', expected, value);
+  if ('redis' in value) {
+    const r = value.redis as unknown as Record<string, unknown> | null;
+    if (typeof r !== 'object' || r === null || (typeof r.call !== 'function' && typeof r.sendCommand !== 'function'))
+      throw optionError('usage.outbox.redis', 'an ioredis or node-redis client', r);
+    if (value.prefix !== undefined) nonEmpty('usage.outbox.prefix', value.prefix);
+    return {
+      redis: value.redis,
+      prefix: value.prefix ?? 'paritydeals:usage',
+      leaseMs: positive('usage.outbox.leaseMs', value.leaseMs ?? 10_000),
+    };
+  }
+  if (typeof value.file !== 'string' || value.file.trim() === '') throw optionError('usage.outbox', expected, value);
   if (value.fsync !== undefined && typeof value.fsync !== 'boolean')
     throw optionError('usage.outbox.fsync', 'a boolean', value.fsync);
   return { file: value.file, fsync: value.fsync === true };

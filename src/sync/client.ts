@@ -134,6 +134,11 @@ export class SyncParityDeals {
       );
     }
     const { logger, usage, ...resolved } = resolveOptions(options);
+    if (usage.outbox && 'redis' in usage.outbox) {
+      throw new ParityDealsError(
+        'The synchronous client cannot use a Redis outbox: it blocks the thread your Redis client runs on. Use a file outbox ({ file }) here, or the async client.',
+      );
+    }
     this.#config = { ...resolved, logLevel: logger.level };
     this.#logger = options.logger ?? console;
     this.#channel = new WorkerChannel(workerBootstrap(workerFile()), this.#config);

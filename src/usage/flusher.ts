@@ -163,23 +163,44 @@ export class UsageReporter {
   adopt(recovered: Recovered): void {
     this.#nextId = Math.max(this.#nextId, recovered.nextId);
     for (const entry of recovered.waiting) this.#buffer.putBack(entry);
-    for (const entry of recovered.inFlight) {
-      if (entry.behaviour === 'SET') this.#buffer.putBack(entry);
-      else
-        this.#report(
-          toFailure(
-            entry,
-            new ParityDealsError(
-              'reporting.record: this DELTA was in flight when an earlier process ended; the server may have applied it.',
-            ),
-            true,
-            false,
-          ),
-        );
-    }
+    for (const entry of recovered.inFlight) if (entry.behaviour === 'SET') this.#buffer.putBack(entry);
+    this.settleUnknown(recovered);
     // The next journal starts as just this state.
     this.#outbox?.compact(this.#snapshot());
     if (this.#buffer.size > 0) this.#arm();
+  }
+
+  /**
+   * Merges another instance's waiting entries (a Redis outbox adopting a dead instance's
+   * journal) after what this one holds, as if just recorded; the outbox has written them.
+   */
+  absorb(recovered: Recovered): void {
+    for (const entry of recovered.waiting) {
+      const held = this.#buffer.get(entry.key);
+      if (held) combine(held, entry.behaviour, entry.value, entry.reports);
+      else {
+        this.#buffer.putBack(entry);
+        if (this.#inFlight.has(entry.key)) this.#blocked++;
+      }
+    }
+    if (this.#buffer.size > 0 && this.#timer === undefined) this.#arm();
+  }
+
+  /** Hands the DELTAs that were in flight when an earlier process ended to onError: unknown, never resent. */
+  settleUnknown(recovered: Recovered): void {
+    for (const entry of recovered.inFlight) {
+      if (entry.behaviour === 'SET') continue;
+      this.#report(
+        toFailure(
+          entry,
+          new ParityDealsError(
+            'reporting.record: this DELTA was in flight when an earlier process ended; the server may have applied it.',
+          ),
+          true,
+          false,
+        ),
+      );
+    }
   }
 
   #snapshot(): OutboxState {
