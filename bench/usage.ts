@@ -5,9 +5,17 @@
  *    with the same key building (what combining cannot go below).
  * 2. HTTP requests per flush against distinct keys (target: equal), counted by the emulator.
  * 3. Memory at a full buffer (`maxBuffered` distinct keys), from the heap after a GC.
+ * 4. `record()` calls per second with each outbox (file journal, with and without fsync, and
+ *    Redis on a local redis-server started here) beside the in-memory buffer.
  *
  *   node --expose-gc --import tsx bench/usage.ts [records per round, default 2000000] [rounds, default 5]
  */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { ParityDeals } from '../src/index.node.js';
 import { spawnEmulator } from '../src/testing/index.js';
 
@@ -118,7 +126,96 @@ else {
   );
 }
 
+console.log('\nrecord() with an outbox (async client, 100 keys, the API down so nothing is sent meanwhile)');
+const dir = mkdtempSync(join(tmpdir(), 'pd-bench-'));
+const port = await freePort();
+const redisServer = startRedis(port);
+const redis = redisServer ? await connectRedis(port) : undefined;
+const down = { ...base, baseUrl: `http://127.0.0.1:${await freePort()}`, maxRetries: 0 };
+const outboxes: Array<[string, () => ParityDeals, number]> = [
+  ['in memory', () => ParityDeals.createAsyncClient({ ...down, usage: { flushInterval: 3_600_000 } }), 1_000_000],
+  [
+    'file journal',
+    () =>
+      ParityDeals.createAsyncClient({ ...down, usage: { flushInterval: 3_600_000, outbox: { file: join(dir, 'a') } } }),
+    300_000,
+  ],
+  [
+    'file journal, fsync',
+    () =>
+      ParityDeals.createAsyncClient({
+        ...down,
+        usage: { flushInterval: 3_600_000, outbox: { file: join(dir, 'b'), fsync: true } },
+      }),
+    2_000,
+  ],
+];
+if (redis)
+  outboxes.push([
+    'Redis (local server)',
+    () => ParityDeals.createAsyncClient({ ...down, usage: { flushInterval: 3_600_000, outbox: { redis } } }),
+    300_000,
+  ]);
+let memoryRate = 0;
+for (const [name, make, n] of outboxes) {
+  const client = make();
+  if (redis) await new Promise((r) => setTimeout(r, 50)); // registration
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < n; i++)
+    client.reporting.record({
+      value: 1,
+      customerId: customers[i % KEYS] as string,
+      featureId: 'api-calls',
+      behaviour: 'DELTA',
+    });
+  const rate = n / (Number(process.hrtime.bigint() - started) / 1e9);
+  memoryRate ||= rate;
+  await client.close();
+  console.log(
+    `  ${name.padEnd(22)} ${(rate >= 1e6 ? `${(rate / 1e6).toFixed(2)} M/s` : `${Math.round(rate / 1000)} k/s`).padStart(10)}   ${(rate / memoryRate).toPrecision(2)}× in memory`,
+  );
+}
+await redis?.quit();
+redisServer?.kill('SIGTERM');
+rmSync(dir, { recursive: true, force: true });
+
 asyncClient.close();
 syncClient.close();
 await emu.close();
 process.exit(0);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Connects once the server answers (it takes a moment to start). */
+async function connectRedis(port: number): Promise<Redis> {
+  for (let i = 0; ; i++) {
+    const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
+    r.on('error', () => {});
+    try {
+      await r.connect();
+      return r;
+    } catch (error) {
+      r.disconnect();
+      if (i > 50) throw error;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+}
+
+function startRedis(port: number): ChildProcess | undefined {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+  } catch {
+    console.log('  (redis-server is not installed: the Redis outbox is not measured)');
+    return undefined;
+  }
+  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+}

@@ -142,6 +142,31 @@ describe('usage.outbox: Redis', { skip }, () => {
     );
   });
 
+  it('an instance whose lease another took stops delivering: record() drops with reason outbox', async () => {
+    const redis = new Redis(redisUrl);
+    clients.push(redis);
+    const drops: string[] = [];
+    const client = new ParityDeals({
+      accessToken: emu.apiKey,
+      baseUrl: emu.url,
+      logLevel: 'off',
+      usage: { flushInterval: 10, outbox: { redis, leaseMs: 300 }, onDrop: (_r, why) => drops.push(why) },
+    });
+    client.reporting.record({ value: 1, customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA' });
+    for (let i = 0; i < 50 && meters().c0 !== 1; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(meters().c0, 1);
+    const [lease] = await redis.keys('paritydeals:usage:lease:*');
+    await redis.set(lease as string, 'another-instance', 'PX', 10_000);
+    await new Promise((r) => setTimeout(r, 250)); // a renewal finds the lease gone
+    assert.equal(
+      client.reporting.record({ value: 5, customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA' }),
+      false,
+    );
+    assert.deepEqual(drops, ['outbox']);
+    await client.close();
+    assert.equal(meters().c0, 1);
+  });
+
   it('works over node-redis too: recorded while the API is down, delivered by the next instance', async () => {
     const a = createClient({ url: redisUrl });
     await a.connect();
