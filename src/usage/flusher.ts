@@ -295,7 +295,8 @@ export class UsageReporter {
   /**
    * Gives up on everything still held (a process-exit deadline passed): each entry goes to
    * `onError`, those with a request out as outcome unknown, the rest as not sent. Answers that
-   * come later are ignored: their entries were already reported.
+   * come later are ignored: their entries were already reported. With an outbox, nothing is
+   * given up: the flushes waiting are let go, and the outbox keeps everything.
    */
   abandon(why: string): void {
     const gone = (sent: boolean) =>
@@ -304,17 +305,25 @@ export class UsageReporter {
           ? `reporting.record: no answer came before ${why}; the server may have applied it.`
           : `reporting.record: not sent before ${why}.`,
       );
-    // With an outbox, everything stays in it for the next start (which settles what was in
-    // flight as unknown); without, this is the last chance to say what was not delivered.
-    const kept = this.#outbox !== undefined;
+    // With an outbox, everything stays in it (and in memory, in case the process goes on) for
+    // the next start, which settles what was in flight as unknown: only the waiting flushes
+    // are let go. Without one, this is the last chance to say what was not delivered.
+    if (this.#outbox) {
+      for (const job of this.#jobs) {
+        job.wanted.clear();
+        job.rounds.clear();
+      }
+      this.#checkJobs();
+      return;
+    }
     for (const slot of this.#inFlight.values()) {
       const sent = slot.state === 'sent';
       slot.state = 'over';
       const entry = slot.entry ?? this.#buffer.remove(slot.key);
       if (entry) {
-        const failure = toFailure(entry, gone(sent), sent, kept);
+        const failure = toFailure(entry, gone(sent), sent, false);
         slot.round.result.failed.push(failure);
-        if (!kept) this.#report(failure);
+        this.#report(failure);
       }
       slot.round.pending--;
       if (slot.round.pending === 0) this.#finishRound(slot.round);
@@ -324,8 +333,7 @@ export class UsageReporter {
     this.#next = 0;
     this.#active = 0;
     this.#blocked = 0;
-    const waiting = this.#buffer.drain();
-    if (!kept) for (const entry of waiting) this.#report(toFailure(entry, gone(false), false, false));
+    for (const entry of this.#buffer.drain()) this.#report(toFailure(entry, gone(false), false, false));
     for (const job of this.#jobs) job.wanted.clear();
     this.#checkJobs();
   }

@@ -110,9 +110,11 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
   let ops: Op[] = [];
   /** The chain of writes, one script call at a time, in order; never rejects. */
   let writing: Promise<unknown> = Promise.resolve();
-  /** The last batch's own outcome: what `written()` waits for. */
-  let lastBatch: Promise<void> = Promise.resolve();
-  let scheduled = false;
+  /** Lines pushed so far; each batch covers every line pushed before it was taken. */
+  let seq = 0;
+  /** Recent batches in order, each with the last line it covers and its own outcome. */
+  const batches: Array<{ upTo: number; done: Promise<void> }> = [];
+  let scheduledBatch: Promise<void> | undefined;
   let lost = false;
   let linesSinceCompact = 0;
   let compactAt = MIN_COMPACT_LINES;
@@ -127,7 +129,6 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
   };
 
   const flush = (): Promise<void> => {
-    scheduled = false;
     if (pending.length) {
       ops.push({ lines: pending, rewrite: false });
       pending = [];
@@ -159,18 +160,31 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
       }
     });
     writing = done.catch(() => {});
-    lastBatch = done;
+    batches.push({ upTo: seq, done });
+    done.catch(() => {});
+    // Only the batches a pending written() may still look for are kept.
+    if (batches.length > 64) batches.splice(0, batches.length - 64);
     return done;
+  };
+
+  /** Flushes at the next turn, so the events of one turn go in one script call. */
+  const schedule = (): void => {
+    if (scheduledBatch) return;
+    scheduledBatch = new Promise<void>((resolve, reject) =>
+      queueMicrotask(() => {
+        scheduledBatch = undefined;
+        flush().then(resolve, reject);
+      }),
+    );
+    scheduledBatch.catch(() => {});
   };
 
   const push = (line: string): void => {
     if (lost) throw new ParityDealsError('usage outbox: this instance lost its lease');
     pending.push(line);
+    seq++;
     linesSinceCompact++;
-    if (!scheduled) {
-      scheduled = true;
-      queueMicrotask(() => void flush());
-    }
+    schedule();
   };
 
   const adoptOne = async (dead: string, adopter: Adopter): Promise<void> => {
@@ -223,14 +237,18 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
       ops.push({ lines: stateLines(state), rewrite: true });
       linesSinceCompact = 0;
       compactAt = Math.max(MIN_COMPACT_LINES, 2 * (state.waiting.length + 2 * state.inFlight.length));
-      if (!scheduled) {
-        scheduled = true;
-        queueMicrotask(() => void flush());
-      }
+      schedule();
     },
     async written() {
+      // The batch that carries every line pushed so far (the caller's "sending" line among
+      // them): the first one covering `target`, once it has been taken.
+      const target = seq;
       try {
-        await (pending.length || ops.length ? flush() : lastBatch);
+        if (scheduledBatch) await scheduledBatch.catch(() => {});
+        const batch = batches.find((b) => b.upTo >= target);
+        if (batch) await batch.done;
+        else if (pending.length || ops.length) await flush();
+        else await writing;
       } catch (error) {
         // Never connected counts as certainly not sent: the reporter keeps the entry.
         throw new APIConnectionError(
@@ -244,7 +262,7 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
         await run(['SET', key.lease(id), id, 'PX', String(leaseMs)]);
         await run(['SADD', key.members, id]);
       });
-      lastBatch = writing as Promise<void>;
+      batches.push({ upTo: seq, done: writing as Promise<void> });
       writing = writing.catch((error: unknown) => warn(`usage outbox ${prefix}: cannot register: ${String(error)}`));
       void writing.then(() => scan(adopter)).catch(() => {});
       const renew = setInterval(() => {

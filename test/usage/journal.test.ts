@@ -13,6 +13,7 @@ import { type Emulator, startEmulator } from '../../src/testing/index.js';
 import type { UsageFailure } from '../../src/usage/flusher.js';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'outbox-child.ts');
+const RECORDER = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'recorder-child.ts');
 let emu: Emulator;
 let dir: string;
 before(async () => {
@@ -88,6 +89,45 @@ describe('usage.outbox: the file journal', () => {
     const again = restarted(file, failures);
     assert.deepEqual(await again.reporting.flush(), { delivered: 0, reports: 0, failed: [] });
     await again.close();
+  });
+
+  it('a deploy during an outage: SIGTERM with the API down keeps everything for the next start', async () => {
+    const file = join(dir, 'sigterm.journal');
+    const child = spawn(process.execPath, ['--import', 'tsx', RECORDER], {
+      env: {
+        ...process.env,
+        PD_KEY: emu.apiKey,
+        PD_URL: await deadUrl(),
+        PD_EDGE: emu.edgeUrl,
+        HOOKS: '1',
+        // Long enough for the refused requests (two retries) to end: they are kept, not unknown.
+        EXIT_TIMEOUT: '5000',
+        JOURNAL: file,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
+    for (let i = 0; i < 200 && out.split('\n').length < 20; i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 'SIGTERM', 'the child still ends by the signal');
+    const lines = out.split('\n').filter((l) => l.startsWith('{'));
+    assert.deepEqual(
+      lines.filter((l) => l.startsWith('{"lost"')),
+      [],
+      'nothing was given up: it is in the journal',
+    );
+    const { totals } = JSON.parse(lines.filter((l) => l.startsWith('{"accepted"')).pop() as string);
+
+    const failures: UsageFailure[] = [];
+    const client = restarted(file, failures);
+    await client.reporting.flush();
+    await client.close();
+    assert.deepEqual(failures, [], 'refused connections were certainly not applied: nothing unknown');
+    assert.deepEqual(meters(), totals);
   });
 
   it('a journal cut mid-line recovers: the torn line is skipped with a warning, the rest delivered', async () => {
