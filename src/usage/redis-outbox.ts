@@ -136,7 +136,14 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
     const batch = ops;
     ops = [];
     const done = writing.then(async () => {
+      let failed: unknown;
       for (const op of batch) {
+        // After a failure the rest of the batch is not written either (its order would break),
+        // and an adoption in it does not happen.
+        if (failed !== undefined) {
+          if ('adopt' in op) op.done(false);
+          continue;
+        }
         try {
           if (lost) throw new ParityDealsError('this instance lost its lease');
           const answer =
@@ -153,10 +160,15 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
           }
           if ('adopt' in op) op.done(true);
         } catch (error) {
+          failed = error;
           if ('adopt' in op) op.done(false);
-          warn(`usage outbox ${prefix}: a write failed: ${(error as Error).message}`);
-          throw error;
         }
+      }
+      if (failed !== undefined) {
+        // Lines are missing from the journal now: rewrite it from memory at the next chance.
+        linesSinceCompact = Number.POSITIVE_INFINITY;
+        warn(`usage outbox ${prefix}: a write failed: ${(failed as Error).message ?? String(failed)}`);
+        throw failed;
       }
     });
     writing = done.catch(() => {});
