@@ -29,8 +29,8 @@ export interface UsageOptions {
   /**
    * Called for every entry the SDK gives up on, with its exact amount and key: rejected by the
    * server (4xx), or a DELTA whose outcome is unknown (`outcomeUnknown: true`: it may have been
-   * applied, so it is never resent), or anything still undelivered at `close()` or when the
-   * process exits (Node, Bun, Deno). Default: logs it at `error` level.
+   * applied, so it is never resent), or, without an `outbox`, anything still undelivered at
+   * `close()` or when the process exits (Node, Bun, Deno). Default: logs it at `error` level.
    */
   onError?: ((failure: UsageFailure) => void) | undefined;
   /**
@@ -48,7 +48,7 @@ export interface UsageOptions {
   /**
    * Node, Bun and Deno: flush before the process ends. `true` hooks `beforeExit` and `SIGTERM`;
    * an object picks (`signals: ['SIGTERM', 'SIGINT']`) and bounds the flush (`timeout` ms,
-   * default `5000`, after which what is left goes to `onError`). On a signal the process
+   * default `5000`, after which what is left goes to `onError`, or stays in the `outbox`). On a signal the process
    * still ends by that signal (exit status 128 + its number) unless the app listens for it
    * too, in which case the app's handler decides. Default: `false`.
    */
