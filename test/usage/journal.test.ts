@@ -165,6 +165,45 @@ describe('usage.outbox: the file journal', () => {
       assert.equal((got[c] ?? 0) + (c === lost.customerId ? lost.value : 0), want[c], c);
   });
 
+  for (const [name, make] of [
+    [
+      'the sync client',
+      (file: string, url: string) =>
+        ParityDeals.createSyncClient({
+          accessToken: 'k',
+          baseUrl: url,
+          logLevel: 'off',
+          maxRetries: 0,
+          usage: { flushInterval: 60_000, outbox: { file } },
+        }),
+    ],
+    [
+      'fsync mode',
+      (file: string, url: string) =>
+        new ParityDeals({
+          accessToken: 'k',
+          baseUrl: url,
+          logLevel: 'off',
+          maxRetries: 0,
+          usage: { flushInterval: 60_000, outbox: { file, fsync: true } },
+        }),
+    ],
+  ] as const) {
+    it(`${name}: what close() could not deliver is delivered by the next client on the journal`, async () => {
+      const file = join(dir, `${name.replace(/\W/g, '-')}.journal`);
+      const down = make(file, await deadUrl());
+      for (let i = 0; i < 200; i++)
+        down.reporting.record({ value: 3, customerId: `c${i % 4}`, featureId: 'api-calls', behaviour: 'DELTA' });
+      await down.close();
+      const failures: UsageFailure[] = [];
+      const client = restarted(file, failures);
+      await client.reporting.flush();
+      await client.close();
+      assert.deepEqual(failures, []);
+      assert.deepEqual(meters(), { c0: 150, c1: 150, c2: 150, c3: 150 });
+    });
+  }
+
   it('one client per journal: a second one fails at once, naming the holder', async () => {
     const file = join(dir, 'locked.journal');
     const first = restarted(file, []);
