@@ -6,6 +6,96 @@ import type { CacheConfig, FallbackEvent } from './entitlements/cache.js';
 import type { EntitlementStore } from './entitlements/store.js';
 import { checkLogger, LevelLogger } from './internal/logger.js';
 import { VERSION } from './version.js';
+import type { UsageReport } from './usage/buffer.js';
+import type { DropReason, ReporterConfig, UsageFailure } from './usage/flusher.js';
+import type { RedisOutboxOptions } from './usage/redis-outbox.js';
+
+/**
+ * The buffered usage reporter behind `client.reporting.record()`: how often and how much it
+ * sends, and where what it cannot deliver goes. Every option has a default.
+ */
+export interface UsageOptions {
+  /**
+   * Milliseconds a recorded report may wait before a flush sends it. Longer means fewer
+   * requests (one per customer, feature and resource per flush). Default: `1000`.
+   */
+  flushInterval?: number | undefined;
+  /**
+   * Distinct (customer, feature, resource) keys held at once, waiting or in flight; reports for a
+   * key already held always fit, as they combine. A flush starts when half of this waits. When
+   * it is full, `record()` returns false and calls `onDrop`. Default: `10000` (a few MB).
+   */
+  maxBuffered?: number | undefined;
+  /** Usage requests in flight at once, per client. Default: `8`. */
+  concurrency?: number | undefined;
+  /**
+   * Called for every entry the SDK gives up on, with its exact amount and key: rejected by the
+   * server (4xx), or a DELTA whose outcome is unknown (`outcomeUnknown: true`: it may have been
+   * applied, so it is never resent), or, without an `outbox`, anything still undelivered at
+   * `close()` or when the process exits (Node, Bun, Deno). Default: logs it at `error` level.
+   */
+  onError?: ((failure: UsageFailure) => void) | undefined;
+  /**
+   * Called with a report `record()` could not take: `'full'` (maxBuffered keys held, e.g. during
+   * a long outage), `'closed'` (after `close()`) or `'outbox'` (writing it to `usage.outbox`
+   * failed, e.g. a full disk). Default: logs it at `error` level.
+   */
+  onDrop?: ((report: UsageReport, reason: DropReason) => void) | undefined;
+  /**
+   * For serverless platforms: given the promise of each background flush, so the platform keeps
+   * the invocation alive until it settles, e.g. Vercel's `waitUntil` from `@vercel/functions`,
+   * or `ctx.waitUntil.bind(ctx)` on Cloudflare. Default: none.
+   */
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
+  /**
+   * Node, Bun and Deno: flush before the process ends. `true` hooks `beforeExit` and `SIGTERM`;
+   * an object picks (`signals: ['SIGTERM', 'SIGINT']`) and bounds the flush (`timeout` ms,
+   * default `5000`, after which what is left goes to `onError`, or stays in the `outbox`). On a signal the process
+   * still ends by that signal (exit status 128 + its number) unless the app listens for it
+   * too, in which case the app's handler decides. Default: `false`.
+   */
+  exitHooks?: boolean | ExitHooksOption | undefined;
+  /**
+   * Keep usage across restarts. `{ file }` (Node, Bun, Deno; one process per file): every report
+   * `record()` accepts is in the journal before `record()` returns, so a killed process loses
+   * nothing, and the next client on the same file delivers what was left. `{ redis }` (async
+   * client, a fleet sharing one Redis through your ioredis or node-redis client): reports reach
+   * Redis within a few milliseconds, and what an instance that died left is delivered by
+   * another, once, `leaseMs` after. See the README. Default: none (usage lives in memory only).
+   *
+   * @example
+   * usage: { outbox: { file: '/var/lib/myapp/paritydeals-usage.journal' } }
+   * usage: { outbox: { redis: new Redis(process.env.REDIS_URL) } }
+   */
+  outbox?: FileOutboxOption | RedisOutboxOptions | undefined;
+}
+
+export interface FileOutboxOption {
+  /** The journal's path; its directory must exist. */
+  file: string;
+  /**
+   * Sync every line to disk before going on, so even a power loss loses nothing; costs a disk
+   * flush per report. Without it a machine crash can lose the last seconds the kernel had not
+   * written out. Default: `false`.
+   */
+  fsync?: boolean | undefined;
+}
+
+export interface ExitHooksOption {
+  /** Flush when the event loop empties. Default: `true`. */
+  beforeExit?: boolean | undefined;
+  /** Signals to flush on before ending by them. Default: `['SIGTERM']`. */
+  signals?: readonly string[] | undefined;
+  /** Milliseconds the flush may take at exit. Default: `5000`, well inside Docker's 10 s and Kubernetes' 30 s grace. */
+  timeout?: number | undefined;
+}
+
+/** Resolved exit hooks. */
+export interface ExitHooksConfig {
+  beforeExit: boolean;
+  signals: string[];
+  timeout: number;
+}
 
 /** Options of both clients. Every one has a default; some can come from the environment. */
 export interface ClientOptions {
@@ -86,6 +176,8 @@ export interface ClientOptions {
    * Default: `false`.
    */
   dangerouslyAllowBrowser?: boolean | undefined;
+  /** The buffered usage reporter (`client.reporting.record`); see `UsageOptions`. */
+  usage?: UsageOptions | undefined;
 }
 
 /** The entitlement cache's settings; every one has a default. */
@@ -159,6 +251,7 @@ export function resolveOptions(options: ClientOptions) {
   }
   const logLevel = options.logLevel ?? envLevel ?? 'warn';
   if (!isLogLevel(logLevel)) throw optionError('logLevel', 'one of off, error, warn, info, debug', logLevel);
+  const logger = new LevelLogger(options.logger === undefined ? console : checkLogger(options.logger), logLevel);
   return {
     accessToken: accessToken.trim(),
     ...hosts(options),
@@ -174,8 +267,9 @@ export function resolveOptions(options: ClientOptions) {
     maxRetries: count('maxRetries', options.maxRetries ?? 2),
     maxRetryDelay: count('maxRetryDelay', options.maxRetryDelay ?? 60_000),
     defaultHeaders: options.defaultHeaders ?? {},
-    logger: new LevelLogger(options.logger === undefined ? console : checkLogger(options.logger), logLevel),
+    logger,
     userAgent: userAgent(),
+    usage: resolveUsage(options.usage, logger),
   };
 }
 
@@ -281,6 +375,97 @@ function source(
 
 function trimSlash(value: string): string {
   return value.replace(/\/+$/, '');
+}
+
+const DROPPED: Record<DropReason, string> = {
+  full: 'the usage buffer is full (usage.maxBuffered keys held)',
+  closed: 'the client was closed',
+  outbox: 'it could not be written to usage.outbox',
+};
+
+/** Tunables of the usage reporter; the reasons are in UsageOptions' doc comments. */
+const USAGE_DEFAULTS = { flushInterval: 1_000, maxBuffered: 10_000, concurrency: 8, exitTimeout: 5_000 };
+
+function resolveUsage(
+  usage: UsageOptions | undefined,
+  logger: LevelLogger,
+): ReporterConfig & {
+  exitHooks: ExitHooksConfig | undefined;
+  outbox: FileOutboxOption | RedisOutboxOptions | undefined;
+} {
+  if (usage !== undefined && (typeof usage !== 'object' || usage === null))
+    throw optionError('usage', 'an object', usage);
+  const u = usage ?? {};
+  const fn = <F>(name: string, value: F | undefined): F | undefined => {
+    if (value !== undefined && typeof value !== 'function') throw optionError(`usage.${name}`, 'a function', value);
+    return value;
+  };
+  const where = (r: { customerId: string; featureId: string; resourceId?: string | undefined }) =>
+    `customer ${JSON.stringify(r.customerId)}, feature ${JSON.stringify(r.featureId)}${r.resourceId === undefined ? '' : `, resource ${JSON.stringify(r.resourceId)}`}`;
+  return {
+    flushInterval: positive('usage.flushInterval', u.flushInterval ?? USAGE_DEFAULTS.flushInterval),
+    maxBuffered: atLeastOne('usage.maxBuffered', u.maxBuffered ?? USAGE_DEFAULTS.maxBuffered),
+    concurrency: atLeastOne('usage.concurrency', u.concurrency ?? USAGE_DEFAULTS.concurrency),
+    onError:
+      fn('onError', u.onError) ??
+      ((f) =>
+        logger.error(
+          `reporting.record: ${f.behaviour} ${f.value} (${f.reports} report${f.reports === 1 ? '' : 's'}) for ${where(f)} ${f.outcomeUnknown ? 'may or may not have been applied; check the meter before reporting it again' : 'was not applied'}: ${f.error.message}`,
+          { ...f, error: f.error.name },
+        )),
+    onDrop:
+      fn('onDrop', u.onDrop) ??
+      ((r, reason) =>
+        logger.error(`reporting.record: dropped ${r.behaviour} ${r.value} for ${where(r)}: ${DROPPED[reason]}`, {
+          ...r,
+          reason,
+        })),
+    waitUntil: fn('waitUntil', u.waitUntil),
+    exitHooks: exitHooks(u.exitHooks),
+    outbox: outbox(u.outbox),
+  };
+}
+
+function outbox(value: UsageOptions['outbox']): FileOutboxOption | RedisOutboxOptions | undefined {
+  if (value === undefined) return undefined;
+  const expected = "{ file: 'path/to/usage.journal', fsync? } or { redis: yourRedisClient, prefix?, leaseMs? }";
+  if (typeof value !== 'object' || value === null) throw optionError('usage.outbox', expected, value);
+  if ('redis' in value) {
+    const r = value.redis as unknown as Record<string, unknown> | null;
+    if (typeof r !== 'object' || r === null || (typeof r.call !== 'function' && typeof r.sendCommand !== 'function'))
+      throw optionError('usage.outbox.redis', 'an ioredis or node-redis client', r);
+    if (value.prefix !== undefined) nonEmpty('usage.outbox.prefix', value.prefix);
+    return {
+      redis: value.redis,
+      prefix: value.prefix ?? 'paritydeals:usage',
+      leaseMs: positive('usage.outbox.leaseMs', value.leaseMs ?? 10_000),
+    };
+  }
+  if (typeof value.file !== 'string' || value.file.trim() === '') throw optionError('usage.outbox', expected, value);
+  if (value.fsync !== undefined && typeof value.fsync !== 'boolean')
+    throw optionError('usage.outbox.fsync', 'a boolean', value.fsync);
+  return { file: value.file, fsync: value.fsync === true };
+}
+
+function exitHooks(value: UsageOptions['exitHooks']): ExitHooksConfig | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { beforeExit: true, signals: ['SIGTERM'], timeout: USAGE_DEFAULTS.exitTimeout };
+  if (typeof value !== 'object' || value === null)
+    throw optionError('usage.exitHooks', 'a boolean or { beforeExit, signals, timeout }', value);
+  const signals = value.signals ?? ['SIGTERM'];
+  if (!Array.isArray(signals) || !signals.every((s) => typeof s === 'string' && /^SIG[A-Z0-9]+$/.test(s)))
+    throw optionError('usage.exitHooks.signals', "an array of signal names like 'SIGTERM'", signals);
+  return {
+    beforeExit: value.beforeExit ?? true,
+    signals: [...signals],
+    timeout: positive('usage.exitHooks.timeout', value.timeout ?? USAGE_DEFAULTS.exitTimeout),
+  };
+}
+
+function atLeastOne(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+    throw optionError(name, 'a positive integer', value);
+  return value;
 }
 
 function optionError(name: string, expected: string, got: unknown): ParityDealsError {

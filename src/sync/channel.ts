@@ -12,6 +12,8 @@ import {
   type BootFailure,
   type Call,
   type Reply,
+  SHARED_BYTES,
+  SLOT_BACKGROUND,
   SLOT_BOOTED,
   SLOT_STATE,
   STATE_DEAD,
@@ -26,8 +28,14 @@ const BOOT_TIMEOUT_MS = 15_000;
 interface Running {
   worker: threads.Worker;
   port: threads.MessagePort;
+  background: threads.MessagePort;
   shared: Int32Array;
+  /** Background calls posted to this worker and not yet answered, by id. */
+  waiting: Map<number, BackgroundCallback>;
 }
+
+/** Called once with a background call's reply, or with an error when the worker went away first. */
+export type BackgroundCallback = (reply: Reply | { ok: false; lost: Error }) => void;
 
 /** Throws a clear error where a thread cannot block on another (browsers, edge runtimes). */
 export function assertBlockingSupported(): void {
@@ -75,18 +83,79 @@ export class WorkerChannel {
   #spawn(): Running {
     this.#lastError = undefined;
     const { port1, port2 } = new threads.MessageChannel();
-    const shared = new Int32Array(new SharedArrayBuffer(8));
-    const boot: WorkerBoot = { port: port2, shared, config: this.#config };
-    const worker = new threads.Worker(this.#bootstrap, { eval: true, workerData: boot, transferList: [port2] });
+    const bg = new threads.MessageChannel();
+    const shared = new Int32Array(new SharedArrayBuffer(SHARED_BYTES));
+    const boot: WorkerBoot = { port: port2, background: bg.port2, shared, config: this.#config };
+    const worker = new threads.Worker(this.#bootstrap, {
+      eval: true,
+      workerData: boot,
+      transferList: [port2, bg.port2],
+    });
     // Neither the worker nor our end of the port may keep the process alive: a program that
     // made a sync client and is done must exit without calling close().
     worker.unref();
     port1.unref();
+    // Background replies arrive through the event loop when the thread is free; the port holds
+    // the process only while a call is out (see send), like an async client's open request.
+    const running: Running = { worker, port: port1, background: bg.port1, shared, waiting: new Map() };
+    bg.port1.on('message', (reply: Reply) => answer(running, reply));
+    bg.port1.unref();
     // An 'error' with no listener would crash the process; it is reported by the next call instead.
     worker.on('error', (error) => {
       this.#lastError = error;
     });
-    return { worker, port: port1, shared };
+    worker.on('exit', () => {
+      if (this.#running === running) this.#running = undefined;
+      loseAll(running, 'stopped');
+    });
+    return running;
+  }
+
+  /**
+   * Posts a call the caller does not sleep on; `callback` gets its reply, from the event loop or
+   * from `poll()` / `waitBackground()`, whichever comes first.
+   */
+  send(message: Omit<Call, 'id'>, callback: BackgroundCallback): void {
+    if (this.#running && Atomics.load(this.#running.shared, SLOT_STATE) === STATE_DEAD) this.close();
+    const running = (this.#running ??= this.#spawn());
+    const id = this.#nextId++;
+    running.waiting.set(id, callback);
+    if (running.waiting.size === 1) running.background.ref();
+    running.background.postMessage({ ...message, id } satisfies Call);
+  }
+
+  /** Background calls still out. */
+  get pending(): number {
+    return this.#running?.waiting.size ?? 0;
+  }
+
+  /** Takes the background replies that have come, without the event loop. */
+  poll(): void {
+    if (this.#running) takeReplies(this.#running);
+  }
+
+  /**
+   * Blocks until at least one background reply has come (and handles it), or `timeoutMs`
+   * passed. A worker that died or never booted fails every call still out. Returns false on
+   * timeout with calls still out.
+   */
+  waitBackground(timeoutMs: number): boolean {
+    const running = this.#running;
+    if (!running || running.waiting.size === 0) return true;
+    const seen = Atomics.load(running.shared, SLOT_BACKGROUND);
+    takeReplies(running);
+    if (running.waiting.size === 0) return true;
+    if (
+      Atomics.load(running.shared, SLOT_STATE) === STATE_DEAD ||
+      Atomics.load(running.shared, SLOT_BOOTED) === BOOT_FAILED
+    ) {
+      this.close();
+      return true;
+    }
+    const waited = Atomics.wait(running.shared, SLOT_BACKGROUND, seen, Math.max(0, timeoutMs));
+    takeReplies(running);
+    if (Atomics.load(running.shared, SLOT_STATE) === STATE_DEAD) this.close();
+    return waited !== 'timed-out' || running.waiting.size === 0;
   }
 
   /**
@@ -140,7 +209,40 @@ export class WorkerChannel {
     const running = this.#running;
     this.#running = undefined;
     if (!running) return;
+    // Replies already posted are still taken; what is left is lost with the worker.
+    takeReplies(running);
+    loseAll(running, 'was stopped');
     running.port.close();
+    running.background.close();
     void running.worker.terminate();
   }
+}
+
+function answer(running: Running, reply: Reply): void {
+  const callback = running.waiting.get(reply.id);
+  if (!callback) return;
+  running.waiting.delete(reply.id);
+  if (running.waiting.size === 0) running.background.unref();
+  callback(reply);
+}
+
+/** Takes the background replies that have come, without the event loop. */
+function takeReplies(running: Running): void {
+  for (
+    let r = threads.receiveMessageOnPort(running.background);
+    r;
+    r = threads.receiveMessageOnPort(running.background)
+  )
+    answer(running, r.message as Reply);
+}
+
+/** The worker went away with background calls out: each is told, as one whose outcome is unknown. */
+function loseAll(running: Running, what: string): void {
+  if (running.waiting.size === 0) return;
+  const calls = [...running.waiting.values()];
+  running.waiting.clear();
+  const lost = new ParityDealsError(
+    `The synchronous client's worker thread ${what} before answering; the request may have been sent.`,
+  );
+  for (const callback of calls) callback({ ok: false, lost });
 }

@@ -11,6 +11,7 @@ import type { APIPromise, WithResponse } from '../core/api-promise.js';
 import type { PagePromise } from '../core/page.js';
 import type { RequestOptions } from '../core/request-options.js';
 import type { SyncPage } from './page.js';
+import type { FlushResult } from '../usage/flusher.js';
 import type {
   CreateCustomerParams,
   CustomerResponse,
@@ -67,13 +68,19 @@ export type SyncArgs<A extends unknown[]> = {
 
 /**
  * One async method made blocking. (`PagePromise` is tested first: it is also an `APIPromise`.)
- * A method that is synchronous already (`entitlements.peek`) stays as it is.
+ * A method that is synchronous already (`entitlements.peek`, `reporting.record`) stays as it is;
+ * one that returns a plain Promise (`reporting.flush`, `entitlements.prefetch`) returns its value.
  */
 export type SyncMethod<F> = F extends (...args: infer A) => PagePromise<infer T>
   ? (...args: SyncArgs<A>) => SyncPage<T>
   : F extends (...args: infer A) => Promise<infer R>
     ? (...args: SyncArgs<A>) => R
     : F;
+
+/** The methods of a module that are one API request each (those `withResponse` offers). */
+export type RequestMethods<M> = {
+  [K in keyof M]: M[K] extends (...args: never[]) => APIPromise<unknown> ? K : never;
+}[keyof M];
 
 /** One async method made blocking, returning the data with the response it came in. */
 export type SyncMethodWithResponse<F> = F extends (...args: infer A) => PagePromise<infer T>
@@ -83,12 +90,7 @@ export type SyncMethodWithResponse<F> = F extends (...args: infer A) => PageProm
     : never;
 
 export type SyncModule<M> = { readonly [K in keyof M]: SyncMethod<M[K]> };
-/** Only the methods that answer with a response (those returning an `APIPromise`). */
-export type SyncModuleWithResponse<M> = {
-  readonly [K in keyof M as M[K] extends (...args: never[]) => APIPromise<unknown> ? K : never]: SyncMethodWithResponse<
-    M[K]
-  >;
-};
+export type SyncModuleWithResponse<M> = { readonly [K in RequestMethods<M>]: SyncMethodWithResponse<M[K]> };
 
 export type { ModuleName };
 
@@ -224,6 +226,23 @@ export interface SyncReporting {
    * client.reporting.reportEvent({ customerId: 'cust_1', eventName: 'report.generated', properties: { pages: 3 } });
    */
   readonly reportEvent: (params: ReportEventParams, options?: SyncRequestOptions | undefined) => ReportEventResponse;
+  /**
+   * Buffers one usage report and returns at once, with no hop to the worker; a background flush
+   * sends it. Reports for the same customer, feature and resource combine. Returns false, after
+   * calling `usage.onDrop`, when the buffer is full or the client is closed.
+   *
+   * @example
+   * client.reporting.record({ value: 1, customerId: 'cust_1', featureId: 'api-calls', behaviour: 'DELTA' });
+   */
+  readonly record: (params: ReportUsageParams) => boolean;
+  /**
+   * Sends everything recorded so far and blocks until each entry is delivered or has failed;
+   * never throws for an entry. Failed entries carry their amounts.
+   *
+   * @example
+   * const { delivered, failed } = client.reporting.flush();
+   */
+  readonly flush: () => FlushResult;
 }
 
 /** Subscriptions, blocking. */
@@ -279,6 +298,8 @@ export type SyncModulesWithResponse = {
   readonly [K in ModuleName]: WithResponseModule<
     K extends 'entitlements'
       ? Pick<SyncEntitlements, 'hasAccess' | 'getEntitlement' | 'getAllEntitlements'>
-      : SyncModules[K]
+      : K extends 'reporting'
+        ? Pick<SyncReporting, 'reportUsage' | 'reportEvent'>
+        : SyncModules[K]
   >;
 };
