@@ -73,7 +73,7 @@ describe('client options', () => {
       () => new ParityDeals({ ...base, baseUrl: 'api.paritydeals.com' }),
       /baseUrl must be an http\(s\) URL/,
     );
-    assert.throws(() => new ParityDeals({ ...base, timeout: 0 }), /timeout must be a positive number/);
+    assert.throws(() => new ParityDeals({ ...base, timeout: 0 }), /timeout must be a number of milliseconds above 0/);
     assert.throws(() => new ParityDeals({ ...base, maxRetries: -1 }), /maxRetries must be a non-negative integer/);
     assert.throws(() => new ParityDeals({ ...base, logLevel: 'loud' as never }), /logLevel must be one of/);
   });

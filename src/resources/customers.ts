@@ -104,6 +104,7 @@ export const customerRequests = {
       host: 'main',
       path: '/customers/',
       query: { page: c.optionalPositiveInteger('page'), page_size: c.optionalPositiveInteger('pageSize') },
+      answer: { array: 'results' },
       repeatable: true,
     };
   },

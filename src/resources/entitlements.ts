@@ -42,6 +42,8 @@ function read(operation: string, customerId: string, featureId?: string): Omit<R
     path: '/entitlements',
     query: { customer_id: customerId, feature_id: featureId },
     repeatable: true,
+    // An answer without the list would otherwise read as "no entitlements", and deny access.
+    answer: { array: 'entitlements' },
   };
 }
 

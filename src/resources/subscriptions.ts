@@ -121,6 +121,7 @@ export const subscriptionRequests = {
         page: c.optionalPositiveInteger('page'),
         page_size: c.optionalPositiveInteger('pageSize'),
       },
+      answer: { array: 'results' },
       repeatable: true,
     };
   },

@@ -28,7 +28,15 @@ before(async () => {
 after(() => server.close());
 
 const get = (t: ReturnType<typeof nodeTransport>, path: string, timeout = 10_000) =>
-  t.transport({ method: 'GET', url: base + path, headers: {}, body: undefined, timeout, signal: undefined });
+  t.transport({
+    method: 'GET',
+    url: base + path,
+    headers: {},
+    body: undefined,
+    timeout,
+    connectTimeout: timeout,
+    signal: undefined,
+  });
 
 describe('node transport', () => {
   it('reuses one socket, keeps busy ones, and closes idle ones after 4 s', async () => {
@@ -61,6 +69,7 @@ describe('node transport', () => {
         headers: {},
         body: undefined,
         timeout: 1000,
+        connectTimeout: 1000,
         signal: undefined,
       }),
     );

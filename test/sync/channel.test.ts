@@ -14,6 +14,7 @@ const config: WorkerConfig = {
   edgeApiUrl: 'http://127.0.0.1:9',
   apiVersion: 'v1',
   timeout: 1000,
+  connectTimeout: 3000,
   edgeTimeout: 1000,
   maxRetries: 0,
   maxRetryDelay: 0,

@@ -55,7 +55,7 @@ describe('sync client: lifecycle', () => {
     assert.match(error.message, /custom `fetch`/);
     assert.throws(
       () => ParityDeals.createSyncClient({ ...r.options, timeout: -1 }),
-      /timeout must be a positive number/,
+      /timeout must be a number of milliseconds above 0/,
     );
     assert.throws(() => ParityDeals.createSyncClient({ ...r.options, accessToken: ' ' }), /No access token/);
   });
