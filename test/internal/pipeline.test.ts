@@ -15,6 +15,9 @@ import { useEmulator } from '../support.js';
 
 const h = useEmulator();
 
+/** The idempotency key of the first request the emulator received. */
+const sentKey = () => (h.emu.requests()[0]?.body as { idempotency_key: string } | undefined)?.idempotency_key;
+
 const usage = (customerId: string, featureId = 'api-calls') =>
   h.emu.state().usage.find((u) => u.customerId === customerId && u.featureId === featureId)?.value;
 
@@ -325,7 +328,7 @@ describe('an event whose outcome is unknown', () => {
         .reporting.reportEvent({ customerId: 'e1', eventName: 'export' }),
     );
     assert.ok(e instanceof APIConnectionError && e.outcomeUnknown);
-    const sent = (h.emu.requests()[0]?.body as { idempotency_key: string }).idempotency_key;
+    const sent = sentKey() as string;
     assert.equal(e.idempotencyKey, sent, 'the key the SDK made is on the error');
     assert.match(e.message, new RegExp(`same idempotencyKey, "${sent}"`));
     assert.equal(JSON.parse(JSON.stringify(e)).idempotencyKey, sent);
@@ -342,7 +345,7 @@ describe('an event whose outcome is unknown', () => {
   it('a success carries the key the SDK made', async () => {
     h.emu.seed({ customers: [{ customerId: 'e2' }] });
     const res = await h.client.reporting.reportEvent({ customerId: 'e2', eventName: 'export' });
-    assert.equal(res.idempotencyKey, (h.emu.requests()[0]?.body as { idempotency_key: string }).idempotency_key);
+    assert.equal(res.idempotencyKey, sentKey());
   });
 
   it('errors of other operations have no idempotencyKey field', async () => {
