@@ -10,6 +10,7 @@ import {
   ServerError,
 } from '../../src/index.node.js';
 import { rejected } from '../expect.js';
+import { MAX_RESPONSE_BYTES } from '../../src/internal/transport.js';
 import { rawServer, reply } from '../raw-server.js';
 import { useEmulator } from '../support.js';
 
@@ -518,3 +519,50 @@ describe('an outcome that may have been applied stays unknown', () => {
     assert.ok(e instanceof APIError && e.status === 404 && !e.outcomeUnknown);
   });
 });
+
+for (const [name, options] of transports) {
+  describe(`an answer larger than MAX_RESPONSE_BYTES (${name})`, () => {
+    const size = MAX_RESPONSE_BYTES + 1024 * 1024;
+
+    it('streamed without a length: a DELTA fails as unknown with a clear error, not a crash', async () => {
+      const raw = await rawServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(256 * 1024, 'a');
+        let written = 0;
+        const pump = (): void => {
+          while (written < size && !res.destroyed) {
+            written += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        pump();
+      });
+      const e = await rejected(() =>
+        h
+          .clientWith({ ...options, baseUrl: raw.url })
+          .reporting.reportUsage({ value: 1, customerId: 'c', featureId: 'f', behaviour: 'DELTA' }),
+      );
+      assert.ok(e instanceof APIConnectionError, String(e));
+      assert.equal(e.outcomeUnknown, true, 'the server answered 200: it may well have counted it');
+      assert.match(e.message, /answered 200 with a body longer than 16777216 bytes \(MAX_RESPONSE_BYTES/);
+      assert.equal(raw.received.length, 1, 'not retried');
+      await raw.close();
+    });
+
+    it('declared in Content-Length: a read fails at once without reading it', async () => {
+      const raw = await rawServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 ** 3) });
+        res.write('{');
+      });
+      const started = Date.now();
+      const e = await rejected(() =>
+        h.clientWith({ ...options, baseUrl: raw.url }).customers.retrieve({ customerId: 'c' }),
+      );
+      assert.ok(e instanceof APIConnectionError && !e.outcomeUnknown, String(e));
+      assert.match(e.message, /declared 1073741824 bytes/);
+      assert.ok(Date.now() - started < 2000);
+      await raw.close();
+    });
+  });
+}
