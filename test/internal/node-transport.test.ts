@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { ParityDeals } from '../../src/index.node.js';
 import { nodeTransport } from '../../src/internal/node-transport.js';
 import { TransportError } from '../../src/internal/transport.js';
 import { rejected } from '../expect.js';
@@ -77,5 +78,61 @@ describe('node transport', () => {
     const slow = await rejected(get(t, '/x?delay=500', 50));
     assert.ok(slow instanceof TransportError && slow.failure === 'timeout');
     t.close();
+  });
+});
+
+describe('a server that closes idle sockets without saying when', () => {
+  // Like many proxies: no Keep-Alive header, and an idle connection closed after IDLE_MS.
+  const IDLE_MS = 200;
+  let silent: http.Server;
+  let url: string;
+  let applied = 0;
+
+  before(async () => {
+    silent = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        applied++;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ value: 1, customerId: 'c', featureId: 'f', behaviour: 'DELTA' }));
+      });
+    });
+    silent.keepAliveTimeout = 0; // no Keep-Alive hint, no built-in idle close: ours below
+    silent.on('connection', (socket) => {
+      let idle: NodeJS.Timeout | undefined;
+      const arm = (): void => {
+        clearTimeout(idle);
+        idle = setTimeout(() => socket.destroy(), IDLE_MS);
+      };
+      arm();
+      socket.on('data', () => clearTimeout(idle));
+      socket.on('close', () => clearTimeout(idle));
+      silent.on('request', (req, res) => {
+        if (req.socket === socket) res.on('finish', arm);
+      });
+    });
+    silent.setMaxListeners(0);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  });
+  after(() => silent.close());
+
+  it('DELTAs sent just as the socket closes all land, once each', async () => {
+    const client = new ParityDeals({ accessToken: 'k', baseUrl: url, logLevel: 'off', maxRetries: 0 });
+    const sends = 24;
+    const failures: unknown[] = [];
+    applied = 0;
+    for (let i = 0; i < sends; i++) {
+      // At the idle limit, give or take a few ms: both sides of the server's close.
+      await new Promise((r) => setTimeout(r, IDLE_MS + ((i % 7) - 2)));
+      try {
+        await client.reporting.reportUsage({ value: 1, customerId: 'c', featureId: 'f', behaviour: 'DELTA' });
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    client.close();
+    assert.deepEqual(failures.map(String), [], 'no DELTA failed');
+    assert.equal(applied, sends, 'and none was applied twice');
   });
 });
