@@ -140,9 +140,10 @@ function attempt(
       req.timeout,
     );
 
-    const write = (): void => {
+    const write = (socket: Socket): void => {
       if (settled || failure) return;
       sent = true;
+      idleSince.delete(socket);
       clearTimeout(connectTimer);
       request.end(req.body);
     };
@@ -152,10 +153,10 @@ function attempt(
         // of the loop lets Node read it (the socket then ends) before anything is written.
         setImmediate(() => {
           if (socket.destroyed || socket.readableEnded || !socket.writable) cut(new StaleSocket());
-          else write();
+          else write(socket);
         });
-      } else if (socket.connecting) socket.once(secure ? 'secureConnect' : 'connect', write);
-      else write();
+      } else if (socket.connecting) socket.once(secure ? 'secureConnect' : 'connect', () => write(socket));
+      else write(socket);
     });
 
     function done(): void {
@@ -194,9 +195,26 @@ function tooLarge(status: number | undefined, how: string): TransportError {
 }
 
 /**
+ * Of an idle limit learned from a server's own close, the share a socket is then kept idle. A
+ * server that closes idle connections without a `Keep-Alive: timeout` hint shows its limit only
+ * by closing one; sockets are then dropped well before it, so that a request does not race the
+ * server's close. The quarter left covers timer lag on both sides.
+ */
+const LEARNED_IDLE_SHARE = 0.75;
+/** The shortest idle limit learned: a server that closed one socket early for some other reason must not turn keep-alive off. */
+const MIN_IDLE_SOCKET_MS = 50;
+
+/** When each pooled socket last went idle; deleted once a request is written to it. */
+const idleSince = new WeakMap<Socket, number>();
+const watched = new WeakSet<Socket>();
+
+/**
  * Gives an agent's idle sockets a timeout, and only its idle ones. The agent's own `timeout`
  * option would keep a timer on busy sockets too, re-armed on every chunk read or written,
  * which costs about a tenth of a small request on loopback.
+ *
+ * The timeout starts at IDLE_SOCKET_MS and shrinks when the server is seen closing a socket
+ * that sat idle (see LEARNED_IDLE_SHARE).
  */
 function idleExpiring<A extends http.Agent>(agent: A): A {
   // Node's typings say keepSocketAlive returns void; it returns whether to keep the socket.
@@ -206,9 +224,31 @@ function idleExpiring<A extends http.Agent>(agent: A): A {
     keepSocketAlive(socket: Socket): boolean;
     reuseSocket(socket: Socket, request: http.ClientRequest): void;
   };
+  let limit = IDLE_SOCKET_MS;
+  const learn = (socket: Socket): void => {
+    const since = idleSince.get(socket);
+    if (since === undefined) return;
+    idleSince.delete(socket);
+    const learned = Math.max(MIN_IDLE_SOCKET_MS, Math.floor((Date.now() - since) * LEARNED_IDLE_SHARE));
+    if (learned >= limit) return;
+    limit = learned;
+    // The sockets idle now get the shorter limit too, counted from when they went idle.
+    for (const list of Object.values(agent.freeSockets)) {
+      for (const free of list ?? []) {
+        const idle = idleSince.get(free as Socket);
+        if (idle !== undefined) free.setTimeout(Math.max(1, limit - (Date.now() - idle)));
+      }
+    }
+  };
   patched.keepSocketAlive = (socket) => {
     if (!keep(socket)) return false;
-    socket.setTimeout(IDLE_SOCKET_MS);
+    socket.setTimeout(limit);
+    idleSince.set(socket, Date.now());
+    if (!watched.has(socket)) {
+      watched.add(socket);
+      // The server's FIN: on an idle socket, or on one handed to a request not yet written.
+      socket.on('end', () => learn(socket));
+    }
     return true;
   };
   patched.reuseSocket = (socket, request) => {
