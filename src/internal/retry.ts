@@ -1,3 +1,4 @@
+import { onAbort } from './abort.js';
 import type { TransportFailure } from './transport.js';
 
 /** First backoff; doubles per attempt. Short enough that a blip costs an entitlement check little. */
@@ -70,14 +71,13 @@ function serverDelay(headers: Record<string, string>): number | undefined {
 export function sleep(ms: number, signal: AbortSignal | undefined, abortError: () => Error): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError());
-    const onAbort = (): void => {
+    const unsubscribe = onAbort(signal, () => {
       clearTimeout(timer);
       reject(abortError());
-    };
+    });
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      unsubscribe();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -566,3 +566,44 @@ for (const [name, options] of transports) {
     });
   });
 }
+
+for (const [name, options] of transports) {
+  describe(`one AbortSignal shared by many calls (${name})`, () => {
+    it('prints no MaxListenersExceededWarning, and aborts every call', async () => {
+      const warnings: Error[] = [];
+      const onWarning = (w: Error): void => {
+        warnings.push(w);
+      };
+      process.on('warning', onWarning);
+      try {
+        h.emu.seed({ customers: [{ customerId: 'm1' }] });
+        const client = h.clientWith(options);
+        const shared = new AbortController();
+        // Thirty that finish, then thirty in flight when it fires, then thirty waiting to retry.
+        await Promise.all(
+          Array.from({ length: 30 }, () => client.customers.retrieve({ customerId: 'm1' }, { signal: shared.signal })),
+        );
+        h.emu.setFaults([
+          { type: 'hang', path: '/customers/hang' },
+          { type: 'status', status: 503, retryAfter: 30 },
+        ]);
+        const calls = [
+          ...Array.from({ length: 30 }, () =>
+            rejected(() => client.customers.retrieve({ customerId: 'hang' }, { signal: shared.signal })),
+          ),
+          ...Array.from({ length: 30 }, () =>
+            rejected(() => client.customers.retrieve({ customerId: 'm1' }, { signal: shared.signal })),
+          ),
+        ];
+        await new Promise((r) => setTimeout(r, 100));
+        shared.abort();
+        const errors = await Promise.all(calls);
+        assert.ok(errors.every((e) => e instanceof APIUserAbortError));
+        await new Promise((r) => setImmediate(r));
+        assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map(String), []);
+      } finally {
+        process.off('warning', onWarning);
+      }
+    });
+  });
+}
