@@ -29,6 +29,8 @@ export type {
   UpdateCustomerParams,
   RetrieveCustomerParams,
   ListCustomersParams,
+  ArchiveCustomerParams,
+  ArchiveCustomerResponse,
   CustomerResponse,
 } from './resources/customers.js';
 export type {

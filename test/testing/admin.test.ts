@@ -102,6 +102,7 @@ describe('admin API', () => {
     assert.equal(done.body.customerId, 'c1');
     const state = (await admin('GET', '/state')).body;
     assert.deepEqual(Object.keys(state).sort(), [
+      'archivedCustomers',
       'checkoutSessions',
       'customers',
       'events',
