@@ -28,6 +28,14 @@ export interface ServerHooks {
   requestId(): string;
 }
 
+/** Limits on connections, so a leaking or hostile client cannot exhaust the emulator. */
+export interface ConnectionLimits {
+  /** Open connections at most; more are closed as they arrive. */
+  maxConnections: number;
+  /** Milliseconds a new connection may stay silent before it is closed. */
+  firstByteTimeout: number;
+}
+
 export class EmulatorServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -35,13 +43,26 @@ export class EmulatorServer {
   private closing: Promise<void> | undefined;
   private fallbackOrigin = 'http://127.0.0.1';
 
-  constructor(private readonly hooks: ServerHooks) {
+  constructor(
+    private readonly hooks: ServerHooks,
+    limits: ConnectionLimits,
+  ) {
     this.server = createServer((req, res) => this.onRequest(req, res));
     // A hung request must not be cut by Node's own request timeout before the client's.
     this.server.requestTimeout = 0;
+    this.server.maxConnections = limits.maxConnections;
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
+      // Clients send their request as soon as they connect; one that sends nothing is a leak
+      // or an attack, and would otherwise hold its socket until close().
+      const silent = setTimeout(() => {
+        if (socket.bytesRead === 0) socket.destroy();
+      }, limits.firstByteTimeout);
+      silent.unref();
+      socket.on('close', () => {
+        clearTimeout(silent);
+        this.sockets.delete(socket);
+      });
     });
   }
 
