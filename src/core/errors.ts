@@ -32,6 +32,13 @@ export class ParityDealsError extends Error {
    */
   readonly outcomeUnknown: boolean = false;
 
+  /**
+   * The idempotency key the request carried (`reportEvent`), on its API and connection errors:
+   * when `outcomeUnknown` is true, send the event again with this key and the server counts it
+   * once. Absent for other operations.
+   */
+  declare readonly idempotencyKey?: string;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     Object.defineProperty(this, 'name', {
@@ -105,12 +112,6 @@ export class APIError extends ParityDealsError {
   readonly method: string | undefined;
   readonly url: string | undefined;
   override readonly outcomeUnknown: boolean;
-  /**
-   * The idempotency key the request carried (`reportEvent`): send the event again with it when
-   * `outcomeUnknown` is true, and the server counts it once.
-   */
-  declare readonly idempotencyKey?: string;
-
   constructor(message: string, init: APIErrorInit) {
     super(message);
     this.status = init.status;
@@ -196,8 +197,6 @@ export class APIConnectionError extends ParityDealsError {
   readonly method: string | undefined;
   readonly url: string | undefined;
   override readonly outcomeUnknown: boolean;
-  /** The idempotency key the request carried (`reportEvent`): send it again with this key. */
-  declare readonly idempotencyKey?: string;
   constructor(message: string, init: ConnectionErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.method = init.method;
