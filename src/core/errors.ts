@@ -112,6 +112,7 @@ export class APIError extends ParityDealsError {
   readonly method: string | undefined;
   readonly url: string | undefined;
   override readonly outcomeUnknown: boolean;
+
   constructor(message: string, init: APIErrorInit) {
     super(message);
     this.status = init.status;

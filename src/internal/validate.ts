@@ -191,8 +191,8 @@ export function headersProblem(
 }
 
 /**
- * Checks a call's per-request options before anything is sent. `signal` is checked only when
- * `allowSignal` (the synchronous client refuses it on its own).
+ * Checks a call's per-request options before anything is sent, for both clients (the
+ * synchronous one refuses a `signal` before it gets here).
  */
 export function checkRequestOptions(operation: string, options: unknown): void {
   if (options === undefined || options === null) return;

@@ -46,10 +46,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const maxRecorded = options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS;
   if (!Number.isInteger(maxRecorded) || maxRecorded < 0)
     throw new TypeError('maxRecordedRequests must be an integer >= 0');
-  const maxRecordedBytes = positiveInteger('maxRecordedBytes', options.maxRecordedBytes, DEFAULT_MAX_RECORDED_BYTES, 0);
+  const maxRecordedBytes = integerAtLeast('maxRecordedBytes', options.maxRecordedBytes, DEFAULT_MAX_RECORDED_BYTES, 0);
   const limits = {
-    maxConnections: positiveInteger('maxConnections', options.maxConnections, DEFAULT_MAX_CONNECTIONS, 1),
-    firstByteTimeout: positiveInteger('firstByteTimeout', options.firstByteTimeout, DEFAULT_FIRST_BYTE_TIMEOUT_MS, 1),
+    maxConnections: integerAtLeast('maxConnections', options.maxConnections, DEFAULT_MAX_CONNECTIONS, 1),
+    firstByteTimeout: integerAtLeast('firstByteTimeout', options.firstByteTimeout, DEFAULT_FIRST_BYTE_TIMEOUT_MS, 1),
   };
 
   const clock = new Clock(options.now);
@@ -70,25 +70,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const completeCheckoutNow = (id: string) => store.completeSession(id);
 
-  const server = new EmulatorServer(
-    {
-      api: (req) => router.handle(req),
-      admin: (method, path, _query, rawBody) => handleAdmin(target, method, path, rawBody),
-      checkoutPage: (method, id) => {
-        const session = store.sessions.get(id);
-        if (!session) return { status: 404, html: renderNotFoundPage() };
-        if (method === 'GET' || method === 'HEAD') return { status: 200, html: renderCheckoutPage(session, catalog) };
-        if (method !== 'POST') return { status: 405, html: '' };
-        completeCheckoutNow(id);
-        return { status: 303, location: successRedirect(session.successUrl, session.id) };
-      },
-      record: (entry) => recorder.add(maskRejectedKey(entry, apiKeys)),
-      pickFault: (method, path) => faults.pick(method, path),
-      nowIso: () => isoMicros(clock.nowMs()),
-      requestId: () => `req_${randomHex(requestIds, 12)}`,
+  const server = new EmulatorServer({
+    api: (req) => router.handle(req),
+    admin: (method, path, _query, rawBody) => handleAdmin(target, method, path, rawBody),
+    checkoutPage: (method, id) => {
+      const session = store.sessions.get(id);
+      if (!session) return { status: 404, html: renderNotFoundPage() };
+      if (method === 'GET' || method === 'HEAD') return { status: 200, html: renderCheckoutPage(session, catalog) };
+      if (method !== 'POST') return { status: 405, html: '' };
+      completeCheckoutNow(id);
+      return { status: 303, location: successRedirect(session.successUrl, session.id) };
     },
-    limits,
-  );
+    record: (entry) => recorder.add(maskRejectedKey(entry, apiKeys)),
+    pickFault: (method, path) => faults.pick(method, path),
+    nowIso: () => isoMicros(clock.nowMs()),
+    requestId: () => `req_${randomHex(requestIds, 12)}`,
+  });
+  server.limit(limits);
   const port = await server.listen(options.port ?? 0, host);
   const url = `http://${urlHost(host)}:${port}`;
   server.setFallbackOrigin(url);
@@ -138,7 +136,7 @@ const DEFAULT_MAX_CONNECTIONS = 1024;
 /** How long a new connection may stay silent: real clients write at once; 10 s leaves a paused debugger room. */
 const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 10_000;
 
-function positiveInteger(name: string, value: unknown, fallback: number, min: number): number {
+function integerAtLeast(name: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min)
     throw new TypeError(`${name} must be an integer >= ${min}, got ${String(value)}`);

@@ -42,28 +42,32 @@ export class EmulatorServer {
   private readonly timers = new Set<NodeJS.Timeout>();
   private closing: Promise<void> | undefined;
   private fallbackOrigin = 'http://127.0.0.1';
+  private firstByteTimeout = Number.POSITIVE_INFINITY;
 
-  constructor(
-    private readonly hooks: ServerHooks,
-    limits: ConnectionLimits,
-  ) {
+  constructor(private readonly hooks: ServerHooks) {
     this.server = createServer((req, res) => this.onRequest(req, res));
     // A hung request must not be cut by Node's own request timeout before the client's.
     this.server.requestTimeout = 0;
-    this.server.maxConnections = limits.maxConnections;
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       // Clients send their request as soon as they connect; one that sends nothing is a leak
       // or an attack, and would otherwise hold its socket until close().
-      const silent = setTimeout(() => {
-        if (socket.bytesRead === 0) socket.destroy();
-      }, limits.firstByteTimeout);
-      silent.unref();
+      const silent = Number.isFinite(this.firstByteTimeout)
+        ? setTimeout(() => {
+            if (socket.bytesRead === 0) socket.destroy();
+          }, this.firstByteTimeout).unref()
+        : undefined;
       socket.on('close', () => {
         clearTimeout(silent);
         this.sockets.delete(socket);
       });
     });
+  }
+
+  /** Bounds the connections (see ConnectionLimits); set before listen(). */
+  limit(limits: ConnectionLimits): void {
+    this.server.maxConnections = limits.maxConnections;
+    this.firstByteTimeout = limits.firstByteTimeout;
   }
 
   listen(port: number, host: string): Promise<number> {
