@@ -89,6 +89,7 @@ describe('a server that closes idle sockets without saying when', () => {
   let silent: http.Server;
   let url: string;
   let applied = 0;
+  let connections = 0;
 
   before(async () => {
     silent = http.createServer((req, res) => {
@@ -101,6 +102,7 @@ describe('a server that closes idle sockets without saying when', () => {
     });
     silent.keepAliveTimeout = 0; // no Keep-Alive hint, no built-in idle close: ours below
     silent.on('connection', (socket) => {
+      connections++;
       let idle: NodeJS.Timeout | undefined;
       const arm = (): void => {
         clearTimeout(idle);
@@ -124,6 +126,7 @@ describe('a server that closes idle sockets without saying when', () => {
     const sends = 24;
     const failures: string[] = [];
     applied = 0;
+    connections = 0;
     for (let i = 0; i < sends; i++) {
       // At the idle limit, give or take a few ms: both sides of the server's close. The first
       // reuse comes just after the close, whose FIN the client sees before writing (provably not
@@ -139,6 +142,7 @@ describe('a server that closes idle sockets without saying when', () => {
     client.close();
     assert.deepEqual(failures, [], 'no DELTA failed');
     assert.equal(applied, sends, 'and none was applied twice');
+    assert.equal(connections, sends, 'from the first close on, a socket near the limit is dropped, not raced');
   });
 });
 
