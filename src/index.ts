@@ -38,6 +38,8 @@ export type {
   UpdateCustomerParams,
   RetrieveCustomerParams,
   ListCustomersParams,
+  ArchiveCustomerParams,
+  ArchiveCustomerResponse,
   CustomerResponse,
 } from './resources/customers.js';
 export type {

@@ -5,6 +5,7 @@ import { isBrowser, readEnv } from './internal/env.js';
 import type { CacheConfig, FallbackEvent } from './entitlements/cache.js';
 import type { EntitlementStore } from './entitlements/store.js';
 import { checkLogger, LevelLogger } from './internal/logger.js';
+import { headersProblem, MAX_RETRIES, MAX_TIMER_MS } from './internal/validate.js';
 import { VERSION } from './version.js';
 import type { UsageReport } from './usage/buffer.js';
 import type { DropReason, ReporterConfig, UsageFailure } from './usage/flusher.js';
@@ -127,8 +128,15 @@ export interface ClientOptions {
    */
   edgeTimeout?: number | undefined;
   /**
+   * Milliseconds the connection (TCP and TLS) may take, within each attempt's timeout. A
+   * connection that does not come up in time carried nothing to the server, so it is tried
+   * again for any operation, a DELTA too. Only the Node transport can tell connecting from
+   * waiting for the answer; with `fetch` the attempt's timeout covers both. Default: `3000`.
+   */
+  connectTimeout?: number | undefined;
+  /**
    * How many times a failed request is tried again, for failures that are safe to retry (see
-   * the README's retry table). Default: `2`.
+   * the README's retry table). At most 10. Default: `2`.
    */
   maxRetries?: number | undefined;
   /** The longest wait between attempts, even when the server's Retry-After asks for more. Default: `60000` ms. */
@@ -264,9 +272,10 @@ export function resolveOptions(options: ClientOptions) {
       options.edgeTimeout ??
         (typeof options.timeout === 'number' ? Math.min(options.timeout, DEFAULT_EDGE_TIMEOUT) : DEFAULT_EDGE_TIMEOUT),
     ),
-    maxRetries: count('maxRetries', options.maxRetries ?? 2),
-    maxRetryDelay: count('maxRetryDelay', options.maxRetryDelay ?? 60_000),
-    defaultHeaders: options.defaultHeaders ?? {},
+    connectTimeout: positive('connectTimeout', options.connectTimeout ?? 3_000),
+    maxRetries: count('maxRetries', options.maxRetries ?? 2, MAX_RETRIES),
+    maxRetryDelay: count('maxRetryDelay', options.maxRetryDelay ?? 60_000, MAX_TIMER_MS),
+    defaultHeaders: headers(options.defaultHeaders ?? {}),
     logger,
     userAgent: userAgent(),
     usage: resolveUsage(options.usage, logger),
@@ -299,10 +308,10 @@ export function resolveCache(
   }
   return {
     enabled: given !== false,
-    ttl: count('cache.ttl', c.ttl ?? 60_000),
-    deniedTtl: count('cache.deniedTtl', c.deniedTtl ?? 5_000),
-    maxStale: count('cache.maxStale', c.maxStale ?? 6 * 3_600_000),
-    maxCustomers: count('cache.maxCustomers', c.maxCustomers ?? 10_000),
+    ttl: count('cache.ttl', c.ttl ?? 60_000, MAX_TIMER_MS),
+    deniedTtl: count('cache.deniedTtl', c.deniedTtl ?? 5_000, MAX_TIMER_MS),
+    maxStale: count('cache.maxStale', c.maxStale ?? 6 * 3_600_000, MAX_TIMER_MS),
+    maxCustomers: count('cache.maxCustomers', c.maxCustomers ?? 10_000, Number.MAX_SAFE_INTEGER),
     store,
     storeTimeout: positive('cache.storeTimeout', c.storeTimeout ?? 5),
     storePrefix:
@@ -474,18 +483,32 @@ function optionError(name: string, expected: string, got: unknown): ParityDealsE
   );
 }
 
+/** An absolute http(s) URL without credentials, query or fragment; a path prefix is kept. */
 function url(name: string, value: unknown): string {
-  if (typeof value !== 'string' || !/^https?:\/\/[^/]/.test(value)) throw optionError(name, 'an http(s) URL', value);
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof value === 'string' && /^https?:\/\/[^/]/i.test(value) ? new URL(value) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  // The error shows the value with any credentials cut out: they are a secret too.
+  const shown = typeof value === 'string' ? value.replace(/^([a-z]+:\/\/)[^/?#@]*@/i, '$1[redacted]@') : value;
+  if (!parsed) throw optionError(name, 'an http(s) URL such as https://api.paritydeals.com', shown);
+  if (parsed.username || parsed.password)
+    throw optionError(name, 'a URL without user:password@ (the access token is sent as a header)', shown);
+  if (parsed.search || parsed.hash || /[?#]/.test(value as string))
+    throw optionError(name, 'a URL without a query or fragment (the SDK appends /api/<version>/...)', shown);
+  if (/[\s<>"{}|\\^`]/.test(value as string)) throw optionError(name, 'a URL without spaces or quotes', shown);
   // `https://api.paritydeals.com/api/v1` would call /api/v1/api/v1/... and get 404s.
-  const api = /\/api(\/v\d+)?\/*$/.exec(value);
+  const api = /\/api(\/v\d+)?\/*$/.exec(value as string);
   if (api) {
     throw optionError(
       name,
-      `the host (and any proxy prefix) without ${api[0].replace(/\/+$/, '')}, which the SDK adds itself (see apiVersion): ${JSON.stringify(value.slice(0, api.index))}`,
+      `the host (and any proxy prefix) without ${api[0].replace(/\/+$/, '')}, which the SDK adds itself (see apiVersion): ${JSON.stringify((value as string).slice(0, api.index))}`,
       value,
     );
   }
-  return value;
+  return value as string;
 }
 
 function nonEmpty(name: string, value: unknown): string {
@@ -494,15 +517,21 @@ function nonEmpty(name: string, value: unknown): string {
 }
 
 function positive(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))
-    throw optionError(name, 'a positive number of milliseconds', value);
+  if (typeof value !== 'number' || !(value > 0) || !(value <= MAX_TIMER_MS))
+    throw optionError(name, `a number of milliseconds above 0 and at most ${MAX_TIMER_MS}`, value);
   return value;
 }
 
-function count(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
-    throw optionError(name, 'a non-negative integer', value);
+function count(name: string, value: unknown, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > max)
+    throw optionError(name, `an integer from 0 to ${max}`, value);
   return value;
+}
+
+function headers(value: unknown): Record<string, string> {
+  const problem = headersProblem(value, 'defaultHeaders');
+  if (problem) throw optionError(problem.param, problem.expected, problem.got);
+  return value as Record<string, string>;
 }
 
 /** Names this SDK and the runtime; browsers ignore it, which is fine. */

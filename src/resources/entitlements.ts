@@ -59,12 +59,29 @@ const CUSTOMER_READ_KEYS: Record<keyof GetAllEntitlementsParams, true> = { custo
  */
 const PREFETCH_CONCURRENCY = 8;
 
+/** Whether `s` has no lone UTF-16 surrogate (String.prototype.isWellFormed, where the runtime has it). */
+const wellFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (s) => !/[\uD800-\uDFFF]/.test(s) || encodeable(s);
+
+function encodeable(s: string): boolean {
+  try {
+    encodeURIComponent(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `{ customerId, featureId }`, both non-blank strings, and no other key. */
 function isIdPair(params: HasAccessParams): boolean {
   if (typeof params !== 'object' || params === null) return false;
   const { customerId, featureId } = params;
   if (typeof customerId !== 'string' || typeof featureId !== 'string') return false;
   if (customerId.trim() === '' || featureId.trim() === '') return false;
+  // A lone surrogate cannot be percent-encoded: leave it to Check, which names the parameter.
+  if (!wellFormed(customerId) || !wellFormed(featureId)) return false;
   for (const key in params) if (key !== 'customerId' && key !== 'featureId') return false;
   return true;
 }
@@ -109,6 +126,8 @@ export function customerEntitlements(operation: string, customerId: string): Req
     path: '/entitlements',
     query: { customer_id: customerId },
     repeatable: true,
+    // An answer without the list would otherwise read as "no entitlements", and deny access.
+    answer: { array: 'entitlements' },
     totalTimeout: true,
     // The edge answers 404 for a customer it does not know; a wrong edgeApiUrl gives 404s too.
     notFound: noCustomer(customerId, ' (if every entitlement read fails like this, check edgeApiUrl)'),

@@ -58,7 +58,10 @@ export interface ReportEventParams {
 export interface ReportEventResponse {
   customerId: string;
   eventName: string;
+  /** The key the event was sent with (yours, or the one the SDK made). */
   idempotencyKey: string;
+  /** The organization the event was recorded for, as the server determined it. */
+  orgId?: string | undefined;
   timestamp: string;
   resourceId?: string | null | undefined;
   properties?: Record<string, unknown> | null | undefined;
@@ -118,10 +121,11 @@ export const reportingRequests = {
 
   reportEvent(params: ReportEventParams): RequestSpec<ReportEventResponse> {
     const c = Check.of('reporting.reportEvent', params, EVENT_KEYS);
+    const idempotencyKey = c.optionalString('idempotencyKey') ?? uuid();
     const body: Record<string, unknown> = {
       customer_id: c.string('customerId'),
       event_name: c.string('eventName'),
-      idempotency_key: c.optionalString('idempotencyKey') ?? uuid(),
+      idempotency_key: idempotencyKey,
       timestamp: eventTimestamp(c, params.timestamp),
     };
     c.copyOptionalStrings(body, { resourceId: 'resource_id' });
@@ -135,6 +139,9 @@ export const reportingRequests = {
       path: '/report/event/',
       body,
       repeatable: true,
+      // On every error too, so that a lost answer can be resent with this key and counted once.
+      idempotencyKey,
+      transform: (data) => ({ ...(data as ReportEventResponse), idempotencyKey }),
     };
   },
 };
@@ -231,6 +238,7 @@ export class Reporting {
 
   /**
    * Reports one raw event. The server counts an `idempotencyKey` once, so retries are safe.
+   * When the outcome is unknown, the error's `idempotencyKey` is the key to send it again with.
    *
    * @example
    * await client.reporting.reportEvent({ customerId: 'cust_1', eventName: 'report.generated', properties: { pages: 3 } });

@@ -5,7 +5,7 @@
  * client.ts.)
  */
 import * as threads from 'node:worker_threads';
-import { ParityDealsError } from '../core/errors.js';
+import { APIConnectionError, ParityDealsError } from '../core/errors.js';
 import {
   BOOT_FAILED,
   BOOT_LOADING,
@@ -61,6 +61,8 @@ export function assertBlockingSupported(): void {
 
 export class WorkerChannel {
   #running: Running | undefined;
+  /** Set by `close()`, for good: no call may start a worker afterwards. */
+  #closed = false;
   #nextId = 1;
   /** An 'error' event from the worker, seen when the caller's event loop last ran. */
   #lastError: Error | undefined;
@@ -77,7 +79,7 @@ export class WorkerChannel {
 
   /** Starts the worker now rather than on the first call, so its boot overlaps the caller's work. */
   start(): void {
-    this.#running ??= this.#spawn();
+    if (!this.#closed) this.#running ??= this.#spawn();
   }
 
   #spawn(): Running {
@@ -163,8 +165,13 @@ export class WorkerChannel {
    * is stuck or gone; the pipeline's own timeouts normally end a call long before it.
    */
   call(message: Omit<Call, 'id'>, watchdogMs: number): Reply {
+    if (this.#closed) {
+      throw new ParityDealsError(
+        'This synchronous client was closed; create another with ParityDeals.createSyncClient().',
+      );
+    }
     // A worker that died while idle is replaced before anything is sent, so the call goes through.
-    if (this.#running && Atomics.load(this.#running.shared, SLOT_STATE) === STATE_DEAD) this.close();
+    if (this.#running && Atomics.load(this.#running.shared, SLOT_STATE) === STATE_DEAD) this.#drop();
     const { port, shared } = (this.#running ??= this.#spawn());
     if (Atomics.load(shared, SLOT_BOOTED) === BOOT_LOADING) {
       Atomics.wait(shared, SLOT_BOOTED, BOOT_LOADING, BOOT_TIMEOUT_MS);
@@ -184,28 +191,56 @@ export class WorkerChannel {
       STATE_PENDING,
       Number.isFinite(watchdogMs) ? watchdogMs : undefined,
     );
-    if (waited === 'timed-out') this.#fail(`gave no answer within ${Math.round(watchdogMs)} ms`);
-    if (Atomics.load(shared, SLOT_STATE) === STATE_DEAD) this.#fail('stopped unexpectedly');
+    if (waited === 'timed-out') this.#lost(message, `gave no answer within ${Math.round(watchdogMs)} ms`);
+    if (Atomics.load(shared, SLOT_STATE) === STATE_DEAD) this.#lost(message, 'stopped unexpectedly');
     // postMessage queues the reply before the worker notifies, so it is there; skip any stale
     // reply to an earlier call.
     for (let received = threads.receiveMessageOnPort(port); received; received = threads.receiveMessageOnPort(port)) {
       const reply = received.message as Reply;
       if (reply.id === id) return reply;
     }
-    return this.#fail('answered, but the reply was lost');
+    return this.#lost(message, 'answered, but the reply was lost');
   }
 
   /** Drops a broken worker (the next call starts a fresh one) and throws. */
   #fail(what: string): never {
-    this.close();
-    const seen = this.#lastError ? ` (${this.#lastError.message})` : '';
+    this.#drop();
     throw new ParityDealsError(
-      `The synchronous client's worker thread ${what}${seen}; the next call starts a new one.`,
+      `The synchronous client's worker thread ${what}${this.#seen()}; the next call starts a new one.`,
     );
   }
 
-  /** Ends the worker and its keep-alive sockets. Safe to call twice. */
+  /**
+   * The worker had the call and no reply came: it may have sent the request and the server
+   * applied it, so for anything but a read the outcome is unknown.
+   */
+  #lost(message: Omit<Call, 'id'>, what: string): never {
+    this.#drop();
+    const { spec } = message;
+    const unknown = spec.method !== 'GET';
+    const tail = unknown
+      ? spec.idempotencyKey !== undefined
+        ? ` The outcome is unknown: the server may have applied it. Send it again with the same idempotencyKey, ${JSON.stringify(spec.idempotencyKey)}, and the server counts it once.`
+        : ' The outcome is unknown: the server may have applied it. Check the state before sending it again.'
+      : '';
+    throw new APIConnectionError(
+      `${spec.operation}: the synchronous client's worker thread ${what}${this.#seen()}; the next call starts a new one.${tail}`,
+      { method: spec.method, outcomeUnknown: unknown, idempotencyKey: spec.idempotencyKey },
+    );
+  }
+
+  #seen(): string {
+    return this.#lastError ? ` (${this.#lastError.message})` : '';
+  }
+
+  /** Ends the worker and its keep-alive sockets, for good: later calls throw. Safe to call twice. */
   close(): void {
+    this.#closed = true;
+    this.#drop();
+  }
+
+  /** Ends the current worker; the next call starts another. */
+  #drop(): void {
     const running = this.#running;
     this.#running = undefined;
     if (!running) return;

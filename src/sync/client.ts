@@ -26,6 +26,7 @@ import type { Logger } from '../core/logger.js';
 import type { PageBody, PagePromise } from '../core/page.js';
 import type { RequestOptions } from '../core/request-options.js';
 import type { RequestSpec } from '../internal/request-spec.js';
+import { checkRequestOptions } from '../internal/validate.js';
 import { checkoutRequests } from '../resources/checkout.js';
 import { customerRequests } from '../resources/customers.js';
 import { customerEntitlements } from '../resources/entitlements.js';
@@ -281,7 +282,7 @@ export class SyncParityDeals {
     return new Promise((resolve, reject) => {
       this.#assertOpen();
       const { transform, ...plain } = spec;
-      this.#channel.send({ spec: plain, options: syncOptions(options) }, (reply) => {
+      this.#channel.send({ spec: plain, options: syncOptions(spec.operation, options) }, (reply) => {
         if ('lost' in reply) return reject(reply.lost);
         this.#deliver(reply.logs);
         if (!reply.ok) return reject(fromWire(reply.error));
@@ -346,7 +347,7 @@ export class SyncParityDeals {
 
   /** One blocking round trip through the worker. */
   #send<T>(spec: RequestSpec<T>, options: RequestOptions | undefined): WithResponse<T> {
-    const wireOptions = syncOptions(options);
+    const wireOptions = syncOptions(spec.operation, options);
     const { transform, ...rest } = spec;
     // The async pipeline JSON-encodes the body; doing it here keeps exactly that behaviour
     // (toJSON, dropped functions, a TypeError on cycles) and leaves only plain data to clone.
@@ -406,13 +407,14 @@ function pick<T>(result: WithResponse<T>, withResponse: boolean): WithResponse<T
 }
 
 /** Keeps the options a worker can honour; refuses `signal`, which a sleeping thread cannot. */
-function syncOptions(options: RequestOptions | undefined): WireOptions | undefined {
+function syncOptions(operation: string, options: RequestOptions | undefined): WireOptions | undefined {
   if (options === undefined || options === null) return undefined;
-  if (options.signal !== undefined) {
+  if (typeof options === 'object' && options.signal !== undefined) {
     throw new ParityDealsError(
       'The synchronous client cannot take a `signal`: the calling thread sleeps until the answer comes, so nothing could abort it. Bound the call with the `timeout` option, or use the async client to cancel requests.',
     );
   }
+  checkRequestOptions(operation, options);
   const out: WireOptions = {};
   if (options.timeout !== undefined) out.timeout = options.timeout;
   if (options.maxRetries !== undefined) out.maxRetries = options.maxRetries;

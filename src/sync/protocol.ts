@@ -167,6 +167,7 @@ export function fromWire(wire: WireError): Error {
       method: f.method as string | undefined,
       url: f.url as string | undefined,
       outcomeUnknown: f.outcomeUnknown as boolean,
+      idempotencyKey: f.idempotencyKey as string | undefined,
     });
   }
   const connectionClass = CONNECTION_ERRORS[wire.kind];
@@ -175,6 +176,7 @@ export function fromWire(wire: WireError): Error {
       method: f.method as string | undefined,
       url: f.url as string | undefined,
       outcomeUnknown: f.outcomeUnknown as boolean,
+      idempotencyKey: f.idempotencyKey as string | undefined,
       cause,
     });
   }

@@ -13,6 +13,8 @@ import type { RequestOptions } from '../core/request-options.js';
 import type { SyncPage } from './page.js';
 import type { FlushResult } from '../usage/flusher.js';
 import type {
+  ArchiveCustomerParams,
+  ArchiveCustomerResponse,
   CreateCustomerParams,
   CustomerResponse,
   ListCustomersParams,
@@ -119,6 +121,17 @@ export interface SyncCustomers {
    * const customer = client.customers.retrieve({ customerId: 'cust_123' });
    */
   readonly retrieve: (params: RetrieveCustomerParams, options?: SyncRequestOptions | undefined) => CustomerResponse;
+  /**
+   * Archives a customer (`DELETE /customers/{id}/`): it is then gone from the API. Not retried
+   * after a lost answer: a second archive would answer 404.
+   *
+   * @example
+   * client.customers.archive({ customerId: 'cust_123' });
+   */
+  readonly archive: (
+    params: ArchiveCustomerParams,
+    options?: SyncRequestOptions | undefined,
+  ) => ArchiveCustomerResponse;
   /**
    * One page of customers; iterate it with `for...of` to walk all of them.
    *
