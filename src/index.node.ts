@@ -8,6 +8,11 @@ import { runtimeTransport } from './internal/runtime-transport.js';
 import type { TransportHandle } from './internal/transport.js';
 import { SyncParityDeals } from './sync/client.js';
 import type { SyncClientOptions } from './sync/types.js';
+import type { ExitHooksConfig, FileOutboxOption } from './options.js';
+import type { ExitTarget, UsageReporter } from './usage/flusher.js';
+import { installExitHooks, watchExit } from './usage/exit-hooks.js';
+import { openJournal } from './usage/journal.js';
+import type { Outbox, Recovered } from './usage/outbox.js';
 
 export * from './index.js';
 // The blocking client is reachable from the main entry on these runtimes too, for annotations
@@ -28,6 +33,21 @@ export type { SyncClientOptions, SyncRequestOptions } from './sync/index.js';
 export class ParityDeals extends BaseClient {
   protected static override defaultTransport(): TransportHandle {
     return runtimeTransport();
+  }
+
+  protected static override openOutbox(
+    option: FileOutboxOption,
+    warn: (message: string) => void,
+  ): { outbox: Outbox; recovered: Recovered } {
+    return openJournal(option, warn);
+  }
+
+  protected static override watchExit(reporter: UsageReporter): () => void {
+    return watchExit(reporter);
+  }
+
+  protected static override installExitHooks(target: ExitTarget, config: ExitHooksConfig): () => void {
+    return installExitHooks(target, config);
   }
 
   /**

@@ -4,7 +4,16 @@
  * (index.node.ts) is loaded instead.
  */
 export { ParityDeals } from './client.js';
-export { DEFAULT_BASE_URL, DEFAULT_EDGE_API_URL, type ClientOptions, type CacheOptions } from './options.js';
+export {
+  DEFAULT_BASE_URL,
+  DEFAULT_EDGE_API_URL,
+  type ClientOptions,
+  type CacheOptions,
+  type UsageOptions,
+  type ExitHooksOption,
+} from './options.js';
+export type { UsageReport } from './usage/buffer.js';
+export type { DropReason, FlushResult, UsageFailure } from './usage/flusher.js';
 export {
   ParityDealsError,
   APIError,
@@ -29,6 +38,8 @@ export type {
   UpdateCustomerParams,
   RetrieveCustomerParams,
   ListCustomersParams,
+  ArchiveCustomerParams,
+  ArchiveCustomerResponse,
   CustomerResponse,
 } from './resources/customers.js';
 export type {

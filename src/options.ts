@@ -5,7 +5,99 @@ import { isBrowser, readEnv } from './internal/env.js';
 import type { CacheConfig, FallbackEvent } from './entitlements/cache.js';
 import type { EntitlementStore } from './entitlements/store.js';
 import { checkLogger, LevelLogger } from './internal/logger.js';
+import { headersProblem, MAX_RETRIES, MAX_TIMER_MS } from './internal/validate.js';
 import { VERSION } from './version.js';
+import type { UsageReport } from './usage/buffer.js';
+import type { DropReason, ReporterConfig, UsageFailure } from './usage/flusher.js';
+import type { RedisOutboxOptions } from './usage/redis-outbox.js';
+
+/**
+ * The buffered usage reporter behind `client.reporting.record()`: how often and how much it
+ * sends, and where what it cannot deliver goes. Every option has a default.
+ */
+export interface UsageOptions {
+  /**
+   * Milliseconds a recorded report may wait before a flush sends it. Longer means fewer
+   * requests (one per customer, feature and resource per flush). Default: `1000`.
+   */
+  flushInterval?: number | undefined;
+  /**
+   * Distinct (customer, feature, resource) keys held at once, waiting or in flight; reports for a
+   * key already held always fit, as they combine. A flush starts when half of this waits. When
+   * it is full, `record()` returns false and calls `onDrop`. Default: `10000` (a few MB).
+   */
+  maxBuffered?: number | undefined;
+  /** Usage requests in flight at once, per client. Default: `8`. */
+  concurrency?: number | undefined;
+  /**
+   * Called for every entry the SDK gives up on, with its exact amount and key: rejected by the
+   * server (4xx), or a DELTA whose outcome is unknown (`outcomeUnknown: true`: it may have been
+   * applied, so it is never resent), or, without an `outbox`, anything still undelivered at
+   * `close()` or when the process exits (Node, Bun, Deno). Default: logs it at `error` level.
+   */
+  onError?: ((failure: UsageFailure) => void) | undefined;
+  /**
+   * Called with a report `record()` could not take: `'full'` (maxBuffered keys held, e.g. during
+   * a long outage), `'closed'` (after `close()`) or `'outbox'` (writing it to `usage.outbox`
+   * failed, e.g. a full disk). Default: logs it at `error` level.
+   */
+  onDrop?: ((report: UsageReport, reason: DropReason) => void) | undefined;
+  /**
+   * For serverless platforms: given the promise of each background flush, so the platform keeps
+   * the invocation alive until it settles, e.g. Vercel's `waitUntil` from `@vercel/functions`,
+   * or `ctx.waitUntil.bind(ctx)` on Cloudflare. Default: none.
+   */
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
+  /**
+   * Node, Bun and Deno: flush before the process ends. `true` hooks `beforeExit` and `SIGTERM`;
+   * an object picks (`signals: ['SIGTERM', 'SIGINT']`) and bounds the flush (`timeout` ms,
+   * default `5000`, after which what is left goes to `onError`, or stays in the `outbox`). On a signal the process
+   * still ends by that signal (exit status 128 + its number) unless the app listens for it
+   * too, in which case the app's handler decides. Default: `false`.
+   */
+  exitHooks?: boolean | ExitHooksOption | undefined;
+  /**
+   * Keep usage across restarts. `{ file }` (Node, Bun, Deno; one process per file): every report
+   * `record()` accepts is in the journal before `record()` returns, so a killed process loses
+   * nothing, and the next client on the same file delivers what was left. `{ redis }` (async
+   * client, a fleet sharing one Redis through your ioredis or node-redis client): reports reach
+   * Redis within a few milliseconds, and what an instance that died left is delivered by
+   * another, once, `leaseMs` after. See the README. Default: none (usage lives in memory only).
+   *
+   * @example
+   * usage: { outbox: { file: '/var/lib/myapp/paritydeals-usage.journal' } }
+   * usage: { outbox: { redis: new Redis(process.env.REDIS_URL) } }
+   */
+  outbox?: FileOutboxOption | RedisOutboxOptions | undefined;
+}
+
+export interface FileOutboxOption {
+  /** The journal's path; its directory must exist. */
+  file: string;
+  /**
+   * Sync every line to disk before going on, so even a power loss loses nothing; costs a disk
+   * flush per report. Without it a machine crash can lose the last seconds the kernel had not
+   * written out. Default: `false`.
+   */
+  fsync?: boolean | undefined;
+}
+
+/** `usage.exitHooks`: flushing the buffered usage when the process ends. */
+export interface ExitHooksOption {
+  /** Flush when the event loop empties. Default: `true`. */
+  beforeExit?: boolean | undefined;
+  /** Signals to flush on before ending by them. Default: `['SIGTERM']`. */
+  signals?: readonly string[] | undefined;
+  /** Milliseconds the flush may take at exit. Default: `5000`, well inside Docker's 10 s and Kubernetes' 30 s grace. */
+  timeout?: number | undefined;
+}
+
+/** Resolved exit hooks. */
+export interface ExitHooksConfig {
+  beforeExit: boolean;
+  signals: string[];
+  timeout: number;
+}
 
 /** Options of both clients. Every one has a default; some can come from the environment. */
 export interface ClientOptions {
@@ -37,8 +129,15 @@ export interface ClientOptions {
    */
   edgeTimeout?: number | undefined;
   /**
+   * Milliseconds the connection (TCP and TLS) may take, within each attempt's timeout. A
+   * connection that does not come up in time carried nothing to the server, so it is tried
+   * again for any operation, a DELTA too. Only the Node transport can tell connecting from
+   * waiting for the answer; with `fetch` the attempt's timeout covers both. Default: `3000`.
+   */
+  connectTimeout?: number | undefined;
+  /**
    * How many times a failed request is tried again, for failures that are safe to retry (see
-   * the README's retry table). Default: `2`.
+   * the README's retry table). At most 10. Default: `2`.
    */
   maxRetries?: number | undefined;
   /** The longest wait between attempts, even when the server's Retry-After asks for more. Default: `60000` ms. */
@@ -86,6 +185,8 @@ export interface ClientOptions {
    * Default: `false`.
    */
   dangerouslyAllowBrowser?: boolean | undefined;
+  /** The buffered usage reporter (`client.reporting.record`); see `UsageOptions`. */
+  usage?: UsageOptions | undefined;
 }
 
 /** The entitlement cache's settings; every one has a default. */
@@ -161,6 +262,7 @@ export function resolveOptions(options: ClientOptions) {
   }
   const logLevel = options.logLevel ?? envLevel ?? 'warn';
   if (!isLogLevel(logLevel)) throw optionError('logLevel', 'one of off, error, warn, info, debug', logLevel);
+  const logger = new LevelLogger(options.logger === undefined ? console : checkLogger(options.logger), logLevel);
   return {
     accessToken: accessToken.trim(),
     ...hosts(options),
@@ -173,11 +275,13 @@ export function resolveOptions(options: ClientOptions) {
       options.edgeTimeout ??
         (typeof options.timeout === 'number' ? Math.min(options.timeout, DEFAULT_EDGE_TIMEOUT) : DEFAULT_EDGE_TIMEOUT),
     ),
-    maxRetries: count('maxRetries', options.maxRetries ?? 2),
-    maxRetryDelay: count('maxRetryDelay', options.maxRetryDelay ?? 60_000),
-    defaultHeaders: options.defaultHeaders ?? {},
-    logger: new LevelLogger(options.logger === undefined ? console : checkLogger(options.logger), logLevel),
+    connectTimeout: positive('connectTimeout', options.connectTimeout ?? 3_000),
+    maxRetries: count('maxRetries', options.maxRetries ?? 2, MAX_RETRIES),
+    maxRetryDelay: count('maxRetryDelay', options.maxRetryDelay ?? 60_000, MAX_TIMER_MS),
+    defaultHeaders: headers(options.defaultHeaders ?? {}),
+    logger,
     userAgent: userAgent(),
+    usage: resolveUsage(options.usage, logger),
   };
 }
 
@@ -207,10 +311,10 @@ export function resolveCache(
   }
   return {
     enabled: given !== false,
-    ttl: count('cache.ttl', c.ttl ?? 60_000),
-    deniedTtl: count('cache.deniedTtl', c.deniedTtl ?? 5_000),
-    maxStale: count('cache.maxStale', c.maxStale ?? 6 * 3_600_000),
-    maxCustomers: count('cache.maxCustomers', c.maxCustomers ?? 10_000),
+    ttl: count('cache.ttl', c.ttl ?? 60_000, MAX_TIMER_MS),
+    deniedTtl: count('cache.deniedTtl', c.deniedTtl ?? 5_000, MAX_TIMER_MS),
+    maxStale: count('cache.maxStale', c.maxStale ?? 6 * 3_600_000, MAX_TIMER_MS),
+    maxCustomers: count('cache.maxCustomers', c.maxCustomers ?? 10_000, Number.MAX_SAFE_INTEGER),
     store,
     storeTimeout: positive('cache.storeTimeout', c.storeTimeout ?? 5),
     storePrefix:
@@ -285,24 +389,129 @@ function trimSlash(value: string): string {
   return value.replace(/\/+$/, '');
 }
 
+const DROPPED: Record<DropReason, string> = {
+  full: 'the usage buffer is full (usage.maxBuffered keys held)',
+  closed: 'the client was closed',
+  outbox: 'it could not be written to usage.outbox',
+};
+
+/** Tunables of the usage reporter; the reasons are in UsageOptions' doc comments. */
+const USAGE_DEFAULTS = { flushInterval: 1_000, maxBuffered: 10_000, concurrency: 8, exitTimeout: 5_000 };
+
+function resolveUsage(
+  usage: UsageOptions | undefined,
+  logger: LevelLogger,
+): ReporterConfig & {
+  exitHooks: ExitHooksConfig | undefined;
+  outbox: FileOutboxOption | RedisOutboxOptions | undefined;
+} {
+  if (usage !== undefined && (typeof usage !== 'object' || usage === null))
+    throw optionError('usage', 'an object', usage);
+  const u = usage ?? {};
+  const fn = <F>(name: string, value: F | undefined): F | undefined => {
+    if (value !== undefined && typeof value !== 'function') throw optionError(`usage.${name}`, 'a function', value);
+    return value;
+  };
+  const where = (r: { customerId: string; featureId: string; resourceId?: string | undefined }) =>
+    `customer ${JSON.stringify(r.customerId)}, feature ${JSON.stringify(r.featureId)}${r.resourceId === undefined ? '' : `, resource ${JSON.stringify(r.resourceId)}`}`;
+  return {
+    flushInterval: positive('usage.flushInterval', u.flushInterval ?? USAGE_DEFAULTS.flushInterval),
+    maxBuffered: atLeastOne('usage.maxBuffered', u.maxBuffered ?? USAGE_DEFAULTS.maxBuffered),
+    concurrency: atLeastOne('usage.concurrency', u.concurrency ?? USAGE_DEFAULTS.concurrency),
+    onError:
+      fn('onError', u.onError) ??
+      ((f) =>
+        logger.error(
+          `reporting.record: ${f.behaviour} ${f.value} (${f.reports} report${f.reports === 1 ? '' : 's'}) for ${where(f)} ${f.outcomeUnknown ? 'may or may not have been applied; check the meter before reporting it again' : 'was not applied'}: ${f.error.message}`,
+          { ...f, error: f.error.name },
+        )),
+    onDrop:
+      fn('onDrop', u.onDrop) ??
+      ((r, reason) =>
+        logger.error(`reporting.record: dropped ${r.behaviour} ${r.value} for ${where(r)}: ${DROPPED[reason]}`, {
+          ...r,
+          reason,
+        })),
+    waitUntil: fn('waitUntil', u.waitUntil),
+    exitHooks: exitHooks(u.exitHooks),
+    outbox: outbox(u.outbox),
+  };
+}
+
+function outbox(value: UsageOptions['outbox']): FileOutboxOption | RedisOutboxOptions | undefined {
+  if (value === undefined) return undefined;
+  const expected = "{ file: 'path/to/usage.journal', fsync? } or { redis: yourRedisClient, prefix?, leaseMs? }";
+  if (typeof value !== 'object' || value === null) throw optionError('usage.outbox', expected, value);
+  if ('redis' in value) {
+    const r = value.redis as unknown as Record<string, unknown> | null;
+    if (typeof r !== 'object' || r === null || (typeof r.call !== 'function' && typeof r.sendCommand !== 'function'))
+      throw optionError('usage.outbox.redis', 'an ioredis or node-redis client', r);
+    if (value.prefix !== undefined) nonEmpty('usage.outbox.prefix', value.prefix);
+    return {
+      redis: value.redis,
+      prefix: value.prefix ?? 'paritydeals:usage',
+      leaseMs: positive('usage.outbox.leaseMs', value.leaseMs ?? 10_000),
+    };
+  }
+  if (typeof value.file !== 'string' || value.file.trim() === '') throw optionError('usage.outbox', expected, value);
+  if (value.fsync !== undefined && typeof value.fsync !== 'boolean')
+    throw optionError('usage.outbox.fsync', 'a boolean', value.fsync);
+  return { file: value.file, fsync: value.fsync === true };
+}
+
+function exitHooks(value: UsageOptions['exitHooks']): ExitHooksConfig | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { beforeExit: true, signals: ['SIGTERM'], timeout: USAGE_DEFAULTS.exitTimeout };
+  if (typeof value !== 'object' || value === null)
+    throw optionError('usage.exitHooks', 'a boolean or { beforeExit, signals, timeout }', value);
+  const signals = value.signals ?? ['SIGTERM'];
+  if (!Array.isArray(signals) || !signals.every((s) => typeof s === 'string' && /^SIG[A-Z0-9]+$/.test(s)))
+    throw optionError('usage.exitHooks.signals', "an array of signal names like 'SIGTERM'", signals);
+  return {
+    beforeExit: value.beforeExit ?? true,
+    signals: [...signals],
+    timeout: positive('usage.exitHooks.timeout', value.timeout ?? USAGE_DEFAULTS.exitTimeout),
+  };
+}
+
+function atLeastOne(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+    throw optionError(name, 'a positive integer', value);
+  return value;
+}
+
 function optionError(name: string, expected: string, got: unknown): ParityDealsError {
   return new ParityDealsError(
     `ParityDeals option ${name} must be ${expected}, got ${typeof got === 'string' ? JSON.stringify(got) : String(got)}.`,
   );
 }
 
+/** An absolute http(s) URL without credentials, query or fragment; a path prefix is kept. */
 function url(name: string, value: unknown): string {
-  if (typeof value !== 'string' || !/^https?:\/\/[^/]/.test(value)) throw optionError(name, 'an http(s) URL', value);
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof value === 'string' && /^https?:\/\/[^/]/i.test(value) ? new URL(value) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  // The error shows the value with any credentials cut out: they are a secret too.
+  const shown = typeof value === 'string' ? value.replace(/^([a-z]+:\/\/)[^/?#@]*@/i, '$1[redacted]@') : value;
+  if (!parsed) throw optionError(name, 'an http(s) URL such as https://api.paritydeals.com', shown);
+  if (parsed.username || parsed.password)
+    throw optionError(name, 'a URL without user:password@ (the access token is sent as a header)', shown);
+  if (parsed.search || parsed.hash || /[?#]/.test(value as string))
+    throw optionError(name, 'a URL without a query or fragment (the SDK appends /api/<version>/...)', shown);
+  if (/[\s<>"{}|\\^`]/.test(value as string)) throw optionError(name, 'a URL without spaces or quotes', shown);
   // `https://api.paritydeals.com/api/v1` would call /api/v1/api/v1/... and get 404s.
-  const api = /\/api(\/v\d+)?\/*$/.exec(value);
+  const api = /\/api(\/v\d+)?\/*$/.exec(value as string);
   if (api) {
     throw optionError(
       name,
-      `the host (and any proxy prefix) without ${api[0].replace(/\/+$/, '')}, which the SDK adds itself (see apiVersion): ${JSON.stringify(value.slice(0, api.index))}`,
+      `the host (and any proxy prefix) without ${api[0].replace(/\/+$/, '')}, which the SDK adds itself (see apiVersion): ${JSON.stringify((value as string).slice(0, api.index))}`,
       value,
     );
   }
-  return value;
+  return value as string;
 }
 
 function nonEmpty(name: string, value: unknown): string {
@@ -311,15 +520,21 @@ function nonEmpty(name: string, value: unknown): string {
 }
 
 function positive(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))
-    throw optionError(name, 'a positive number of milliseconds', value);
+  if (typeof value !== 'number' || !(value > 0) || !(value <= MAX_TIMER_MS))
+    throw optionError(name, `a number of milliseconds above 0 and at most ${MAX_TIMER_MS}`, value);
   return value;
 }
 
-function count(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
-    throw optionError(name, 'a non-negative integer', value);
+function count(name: string, value: unknown, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > max)
+    throw optionError(name, `an integer from 0 to ${max}`, value);
   return value;
+}
+
+function headers(value: unknown): Record<string, string> {
+  const problem = headersProblem(value, 'defaultHeaders');
+  if (problem) throw optionError(problem.param, problem.expected, problem.got);
+  return value as Record<string, string>;
 }
 
 /** Names this SDK and the runtime; browsers ignore it, which is fine. */

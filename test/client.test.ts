@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
-import { ParityDeals, ParityDealsError, VERSION } from '../src/index.node.js';
+import { type ClientOptions, ParityDeals, ParityDealsError, VERSION } from '../src/index.node.js';
 import { ParityDeals as EdgeParityDeals } from '../src/index.js';
+import { thrown } from './expect.js';
 import { useEmulator } from './support.js';
 
 const h = useEmulator();
@@ -73,13 +74,46 @@ describe('client options', () => {
       () => new ParityDeals({ ...base, baseUrl: 'api.paritydeals.com' }),
       /baseUrl must be an http\(s\) URL/,
     );
-    assert.throws(() => new ParityDeals({ ...base, timeout: 0 }), /timeout must be a positive number/);
-    assert.throws(() => new ParityDeals({ ...base, maxRetries: -1 }), /maxRetries must be a non-negative integer/);
+    assert.throws(() => new ParityDeals({ ...base, timeout: 0 }), /timeout must be a number of milliseconds above 0/);
+    assert.throws(() => new ParityDeals({ ...base, maxRetries: -1 }), /maxRetries must be an integer from 0 to 10/);
     assert.throws(() => new ParityDeals({ ...base, logLevel: 'loud' as never }), /logLevel must be one of/);
     assert.throws(
       () => new ParityDeals({ ...base, dangerouslyAllowBrowser: 'yes' as never }),
       /dangerouslyAllowBrowser must be true or false, got "yes"/,
     );
+  });
+
+  it('refuses every option a request would trip over later, as a ParityDealsError naming it', () => {
+    const base = { accessToken: 'k' };
+    const refused: [ClientOptions, RegExp][] = [
+      [{ baseUrl: 'http://exa mple.com' }, /baseUrl must be an http\(s\) URL/],
+      [{ baseUrl: 'https://api.example.com/?x=1' }, /baseUrl must be a URL without a query/],
+      [{ edgeApiUrl: 'https://[::1' }, /edgeApiUrl must be an http\(s\) URL/],
+      [{ timeout: 1e10 }, /timeout must be a number of milliseconds above 0 and at most 2147483647/],
+      [{ timeout: Number.NaN }, /timeout must be/],
+      [{ connectTimeout: -5 }, /connectTimeout must be/],
+      [{ maxRetries: Number.POSITIVE_INFINITY }, /maxRetries must be an integer from 0 to 10, got Infinity/],
+      [{ maxRetries: 11 }, /maxRetries must be an integer from 0 to 10/],
+      [{ maxRetryDelay: 1e12 }, /maxRetryDelay must be an integer from 0 to 2147483647/],
+      [
+        { defaultHeaders: { 'x-team': 'a\r\nx-admin: 1' } },
+        /defaultHeaders.x-team must be a header value without CR, LF/,
+      ],
+      [{ defaultHeaders: { 'bad name': 'v' } }, /defaultHeaders\["bad name"\] must be a header named/],
+      [{ defaultHeaders: { 'x-n': 5 as never } }, /defaultHeaders.x-n must be a string/],
+    ];
+    for (const [options, message] of refused) {
+      const e = thrown(() => new ParityDeals({ ...base, ...options }));
+      assert.ok(e instanceof ParityDealsError, `${JSON.stringify(options)} threw ${String(e)}`);
+      assert.match((e as Error).message, message);
+    }
+  });
+
+  it('a base URL with credentials is refused without showing them', () => {
+    const e = thrown(() => new ParityDeals({ accessToken: 'k', baseUrl: 'https://user:hunter2@api.example.com' }));
+    assert.ok(e instanceof ParityDealsError);
+    assert.match(e.message, /baseUrl must be a URL without user:password@/);
+    assert.doesNotMatch(e.message, /hunter2/);
   });
 
   it('the entry without Node built-ins has no synchronous client and says why', () => {

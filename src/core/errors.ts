@@ -29,10 +29,19 @@ export class ParityDealsError extends Error {
 
   /**
    * True when the request may have been applied by the server although no success answer came
-   * back (the connection died after sending, the attempt timed out, or the server failed with a
-   * 5xx or 408). Check the state before sending a non-repeatable operation again.
+   * back: after it left, the connection died, the attempt timed out or was aborted, or the
+   * server failed with a 5xx or 408; or a 2xx came with a body the SDK could not use. Once any
+   * attempt may have been applied it stays true, whatever later attempts answered. Reads are
+   * never unknown. Check the state before sending a non-repeatable operation again.
    */
   readonly outcomeUnknown: boolean = false;
+
+  /**
+   * The idempotency key the request carried (`reportEvent`), on its API and connection errors:
+   * when `outcomeUnknown` is true, send the event again with this key and the server counts it
+   * once. Absent for other operations.
+   */
+  declare readonly idempotencyKey?: string;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -77,9 +86,24 @@ export interface APIErrorInit {
   method?: string | undefined;
   url?: string | undefined;
   outcomeUnknown?: boolean;
+  idempotencyKey?: string | undefined;
 }
 
-/** The server answered with a status of 400 or more. */
+/**
+ * Sets `idempotencyKey` only when there is one, so errors of other operations do not show an
+ * empty field in `JSON.stringify` and `util.inspect`.
+ */
+function setKey(error: ParityDealsError, key: string | undefined): void {
+  if (key !== undefined)
+    Object.defineProperty(error, 'idempotencyKey', {
+      value: key,
+      enumerable: true,
+      writable: false,
+      configurable: true,
+    });
+}
+
+/** The server answered with a status of 400 or more (or, with `status` below 400, something this operation cannot use). */
 export class APIError extends ParityDealsError {
   static override readonly kind: string = 'APIError';
   /** The HTTP status the server answered with. */
@@ -103,6 +127,7 @@ export class APIError extends ParityDealsError {
     this.method = init.method;
     this.url = init.url;
     this.outcomeUnknown = init.outcomeUnknown ?? false;
+    setKey(this, init.idempotencyKey);
   }
 }
 brand(APIError, ParityDealsError);
@@ -174,6 +199,7 @@ export interface ConnectionErrorInit {
   method?: string | undefined;
   url?: string | undefined;
   outcomeUnknown?: boolean;
+  idempotencyKey?: string | undefined;
   cause?: unknown;
 }
 
@@ -188,6 +214,7 @@ export class APIConnectionError extends ParityDealsError {
     this.method = init.method;
     this.url = init.url;
     this.outcomeUnknown = init.outcomeUnknown ?? false;
+    setKey(this, init.idempotencyKey);
   }
 }
 brand(APIConnectionError, ParityDealsError);

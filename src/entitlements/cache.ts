@@ -81,6 +81,12 @@ export interface Loaded {
   response: ResponseInfo;
 }
 
+/** The cache's part of a read's options (`EntitlementRequestOptions`). */
+export interface ReadOptions {
+  fresh?: boolean | undefined;
+  fallback?: boolean | undefined;
+}
+
 /** What a read resolved to: entitlements (fresh, cached or stale), or a fallback boolean. */
 export type Resolved =
   | { set: CachedSet; source: 'network' | 'cache' | 'stale'; response?: ResponseInfo; error?: Error }
@@ -329,6 +335,23 @@ export class EntitlementCache implements PipelineObserver {
   remember(customerId: string, error: unknown): void {
     if (!this.config.enabled || !(error instanceof NotFoundError)) return;
     this.#entries.set(customerId, new UnknownCustomer(error, Date.now() + this.config.deniedTtl));
+  }
+
+  /**
+   * How every read starts, in both clients: an answer that needs no load (`servable`), unless the
+   * call asked for `fresh`. Undefined: the caller loads (async, or blocking through its worker).
+   */
+  before(customerId: string, options: ReadOptions | undefined): Resolved | undefined {
+    return options?.fresh === true ? undefined : this.servable(customerId, Date.now());
+  }
+
+  /**
+   * How every read ends when its load failed, in both clients: a `fresh` read without its own
+   * fallback throws (it asked not to be answered from the cache), any other is `rescue`d.
+   */
+  after(customerId: string, featureId: string | undefined, error: unknown, options: ReadOptions | undefined): Resolved {
+    if (options?.fresh === true && options.fallback === undefined) throw error;
+    return this.rescue(customerId, featureId, error, options?.fallback);
   }
 
   /**

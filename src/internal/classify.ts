@@ -27,11 +27,19 @@ export interface FailureContext {
   /** How to check a non-repeatable request whose outcome is unknown (RequestSpec.reconcile). */
   reconcile?: string | undefined;
   attempts: number;
-  /** The access token, to scrub from anything a custom fetch put in its errors. */
+  /** The access token, to scrub from anything a custom fetch or the server put in an error. */
   secret: string;
+  /** The idempotency key the request carried (events), for the caller to send it again with. */
+  idempotencyKey?: string | undefined;
 }
 
 const STATUS_TEXT: Record<number, string> = {
+  301: 'Moved Permanently',
+  302: 'Found',
+  303: 'See Other',
+  304: 'Not Modified',
+  307: 'Temporary Redirect',
+  308: 'Permanent Redirect',
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -52,19 +60,10 @@ export function errorFromResponse(
   headers: Record<string, string>,
   ctx: FailureContext,
 ): APIError {
-  const body = parseBody(bodyText);
-  const init: APIErrorInit = {
-    status,
-    body,
-    headers,
-    requestId: headers['x-request-id'] ?? headers['request-id'],
-    method: ctx.method,
-    url: ctx.url,
-    outcomeUnknown: ctx.outcomeUnknown,
-  };
-  const reason = isHtml(body, headers)
+  const init = errorInit(status, bodyText, headers, ctx);
+  const reason = isHtml(init.body, headers)
     ? 'an HTML page, not an answer of the ParityDeals API: check that baseUrl and edgeApiUrl point at it'
-    : describeBody(body);
+    : describeBody(init.body);
   const head = `${status} ${STATUS_TEXT[status] ?? 'Error'}`;
   const message = `${ctx.operation} failed: ${head}${reason ? `: ${reason}` : ''} (${ctx.method} ${ctx.url})${advice(status, ctx)}${tail(ctx)}`;
   if (status === 400) return new InvalidRequestError(message, init);
@@ -76,11 +75,87 @@ export function errorFromResponse(
   return new APIError(message, init);
 }
 
+/**
+ * A 3xx (or a browser's opaque redirect, status 0): redirects are not followed, since `fetch`
+ * would turn a POST into a GET on the way, so the caller learns where the API moved.
+ */
+export function errorFromRedirect(
+  status: number,
+  bodyText: string,
+  headers: Record<string, string>,
+  ctx: FailureContext,
+): APIError {
+  const init = errorInit(status, bodyText, headers, ctx);
+  const location = headers.location ? ` to ${scrubText(headers.location, ctx.secret)}` : '';
+  const head = status === 0 ? 'a redirect' : `${status} ${STATUS_TEXT[status] ?? 'Redirect'}`;
+  const hint = ctx.url.startsWith('http://')
+    ? ' An http:// base URL gets this from an API that only speaks https: use https://.'
+    : ' Point baseUrl (or edgeApiUrl) at the new address.';
+  return new APIError(
+    `${ctx.operation} failed: the server answered ${head}${location} instead of handling it (${ctx.method} ${ctx.url}); redirects are not followed.${hint}${tail(ctx)}`,
+    init,
+  );
+}
+
+/** A 2xx whose body is not what the operation returns (empty, not JSON, the wrong shape). */
+export function errorFromBody(
+  status: number,
+  bodyText: string,
+  headers: Record<string, string>,
+  problem: string,
+  ctx: FailureContext,
+): APIError {
+  const init = errorInit(status, bodyText, headers, ctx);
+  const sample =
+    typeof init.body === 'string' && init.body !== ''
+      ? `: ${JSON.stringify(init.body.length > 100 ? `${init.body.slice(0, 100)}…` : init.body)}`
+      : '';
+  return new APIError(
+    `${ctx.operation}: the server answered ${status} with ${problem}${sample}, not what this operation returns (${ctx.method} ${ctx.url}).${tail(ctx)}`,
+    init,
+  );
+}
+
+/** The transport could not even start the request (a bug, or a custom fetch that threw oddly). */
+export function errorFromUnsent(error: unknown, ctx: FailureContext): APIConnectionError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new APIConnectionError(
+    `${ctx.operation} (${ctx.method} ${ctx.url}) could not be sent: ${scrubText(message, ctx.secret)}.${tail(ctx)}`,
+    {
+      method: ctx.method,
+      url: ctx.url,
+      outcomeUnknown: ctx.outcomeUnknown,
+      idempotencyKey: ctx.idempotencyKey,
+      cause: scrub(error, ctx.secret),
+    },
+  );
+}
+
+function errorInit(
+  status: number,
+  bodyText: string,
+  headers: Record<string, string>,
+  ctx: FailureContext,
+): APIErrorInit {
+  const clean = scrubHeaders(headers, ctx.secret);
+  return {
+    status,
+    body: scrubDeep(parseBody(bodyText), ctx.secret),
+    headers: clean,
+    requestId: clean['x-request-id'] ?? clean['request-id'],
+    method: ctx.method,
+    url: ctx.url,
+    outcomeUnknown: ctx.outcomeUnknown,
+    idempotencyKey: ctx.idempotencyKey,
+  };
+}
+
 export function errorFromTransport(error: TransportError, ctx: FailureContext): APIConnectionError {
   const init = {
     method: ctx.method,
     url: ctx.url,
     outcomeUnknown: ctx.outcomeUnknown,
+    idempotencyKey: ctx.idempotencyKey,
     cause: scrub(error.cause, ctx.secret),
   };
   const what = `${ctx.operation} (${ctx.method} ${ctx.url})`;
@@ -89,6 +164,8 @@ export function errorFromTransport(error: TransportError, ctx: FailureContext): 
       return new APIUserAbortError(`${what} was aborted by its signal.${tail(ctx)}`, init);
     case 'timeout':
       return new APIConnectionTimeoutError(`${what} timed out: ${error.message}.${tail(ctx)}`, init);
+    case 'too-large':
+      return new APIConnectionError(`${what} got an answer it could not read: ${error.message}.${tail(ctx)}`, init);
     default:
       return new APIConnectionError(
         `${what} got no answer: ${scrubText(error.message, ctx.secret)}.${tail(ctx)}`,
@@ -116,8 +193,10 @@ function isHtml(body: unknown, headers: Record<string, string>): boolean {
 function tail(ctx: FailureContext): string {
   const tries = ctx.attempts > 1 ? ` after ${ctx.attempts} attempts` : '';
   if (!ctx.outcomeUnknown) return tries ? ` Failed${tries}.` : '';
+  if (ctx.idempotencyKey !== undefined)
+    return ` The outcome is unknown${tries}: the server may have applied it. Send it again with the same idempotencyKey, ${JSON.stringify(ctx.idempotencyKey)} (this error's idempotencyKey), and the server counts it once; a new key would count it twice.`;
   return ctx.repeatable
-    ? ` The outcome is unknown${tries}: the server may have applied it; it is safe to send again.`
+    ? ` The outcome is unknown${tries}: the server may have applied it; sending the same request again lands on the same state.`
     : ` The outcome is unknown${tries}: the server may have applied it, and it was not retried because repeating it could apply it twice. ${ctx.reconcile ?? 'Check the state'} before sending it again.`;
 }
 
@@ -174,6 +253,45 @@ export function scrub(error: unknown, secret: string, depth = 0): Error | undefi
   return copy;
 }
 
+/**
+ * Below this length a token is only cut out where it stands as a whole word: a short token
+ * ("k") also occurs inside ordinary words ("socket"), which must stay readable. Real keys are
+ * far longer, and from this length on every occurrence goes.
+ */
+const WHOLE_WORD_BELOW = 16;
+const patterns = new Map<string, RegExp>();
+
+/** `text` without the access token and without credentials in URLs (`https://user:pass@host`). */
 export function scrubText(text: string, secret: string): string {
-  return secret ? text.split(secret).join('[redacted]') : text;
+  let out = text.includes('@') ? text.replace(URL_CREDENTIALS, '$1[redacted]@') : text;
+  if (!secret || !out.includes(secret)) return out;
+  if (secret.length >= WHOLE_WORD_BELOW) return out.split(secret).join('[redacted]');
+  let pattern = patterns.get(secret);
+  if (!pattern) {
+    if (patterns.size > 8) patterns.clear();
+    const escaped = secret.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    pattern = new RegExp(`(?<![A-Za-z0-9_-])${escaped}(?![A-Za-z0-9_-])`, 'g');
+    patterns.set(secret, pattern);
+  }
+  out = out.replace(pattern, '[redacted]');
+  return out;
+}
+
+/** `scheme://user:pass@` or `scheme://token@`. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+
+/** A parsed error body with the token cut out of every string in it. */
+function scrubDeep(value: unknown, secret: string, depth = 0): unknown {
+  if (typeof value === 'string') return scrubText(value, secret);
+  if (typeof value !== 'object' || value === null || depth > 16) return value;
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secret, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[scrubText(k, secret)] = scrubDeep(v, secret, depth + 1);
+  return out;
+}
+
+function scrubHeaders(headers: Record<string, string>, secret: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) out[name] = scrubText(headers[name] as string, secret);
+  return out;
 }

@@ -1,12 +1,21 @@
 import { APIPromise, type ResponseInfo, type WithResponse } from '../core/api-promise.js';
-import { errorFromResponse, errorFromTransport, type FailureContext, scrubText } from './classify.js';
-import { APIError, APIUserAbortError } from '../core/errors.js';
+import {
+  errorFromBody,
+  errorFromRedirect,
+  errorFromResponse,
+  errorFromTransport,
+  errorFromUnsent,
+  type FailureContext,
+  scrubText,
+} from './classify.js';
+import { APIUserAbortError, ParityDealsError } from '../core/errors.js';
 import { type LevelLogger, redactHeaders } from './logger.js';
 import { Page, type PageBody, PagePromise } from '../core/page.js';
 import type { RequestOptions } from '../core/request-options.js';
 import type { RequestSpec } from './request-spec.js';
-import { outcomeUnknown, retryDelay, shouldRetry, sleep } from './retry.js';
-import { TransportError, type Transport, type TransportFailure, type TransportResponse } from './transport.js';
+import { type AttemptFailure, outcomeUnknown, retryDelay, shouldRetry, sleep } from './retry.js';
+import { TransportError, type Transport, type TransportResponse } from './transport.js';
+import { checkRequestOptions } from './validate.js';
 
 /** Everything the pipeline needs, resolved from the client's options and the environment. */
 export interface PipelineConfig {
@@ -16,6 +25,7 @@ export interface PipelineConfig {
   apiVersion: string;
   timeout: number;
   edgeTimeout: number;
+  connectTimeout: number;
   maxRetries: number;
   maxRetryDelay: number;
   transport: Transport;
@@ -116,6 +126,7 @@ export class Pipeline {
   }
 
   async #execute<T>(spec: RequestSpec<T>, options: RequestOptions | undefined): Promise<WithResponse<T>> {
+    checkRequestOptions(spec.operation, options);
     const config = this.#config;
     const url = this.#url(spec);
     const headers: Record<string, string> = options?.headers
@@ -125,9 +136,25 @@ export class Pipeline {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const timeout = options?.timeout ?? (spec.host === 'edge' ? config.edgeTimeout : config.timeout);
     const deadline = spec.totalTimeout ? Date.now() + timeout : Number.POSITIVE_INFINITY;
+    const connectTimeout = config.connectTimeout;
     const maxRetries = options?.maxRetries ?? config.maxRetries;
     const signal = options?.signal;
     const log = config.logger;
+    // Once one attempt may have been applied, the operation's outcome stays unknown whatever the
+    // later attempts answer: a SET dropped after the server stored it, then two 429s, has landed.
+    let mayHaveApplied = false;
+    const context = (attempts: number): FailureContext => ({
+      operation: spec.operation,
+      method: spec.method,
+      url,
+      repeatable: spec.repeatable,
+      outcomeUnknown: mayHaveApplied,
+      notFound: spec.notFound,
+      reconcile: spec.reconcile,
+      attempts,
+      secret: this.#token,
+      idempotencyKey: spec.idempotencyKey,
+    });
 
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) headers['x-retry-count'] = String(attempt - 1);
@@ -139,16 +166,31 @@ export class Pipeline {
       let failure: TransportError | undefined;
       try {
         const attemptTimeout = spec.totalTimeout ? Math.max(1, deadline - Date.now()) : timeout;
-        response = await config.transport({ method: spec.method, url, headers, body, timeout: attemptTimeout, signal });
+        response = await config.transport({
+          method: spec.method,
+          url,
+          headers,
+          body,
+          timeout: attemptTimeout,
+          connectTimeout,
+          signal,
+        });
       } catch (error) {
-        if (!(error instanceof TransportError)) throw error;
+        if (error instanceof ParityDealsError) throw error;
+        if (!(error instanceof TransportError)) throw errorFromUnsent(error, context(attempt));
         failure = error;
       }
 
-      if (response && response.status < 400) {
+      if (response && response.status >= 200 && response.status < 300) {
         if (started) log.info(`${spec.method} ${url} → ${response.status} (${Date.now() - started} ms)`);
-        if (log.enabled('debug')) log.debug(`← ${response.status} ${spec.method} ${url}`, { body: response.body });
-        const data = this.#parse(response, spec, url);
+        if (log.enabled('debug'))
+          log.debug(`← ${response.status} ${spec.method} ${url}`, { body: scrubText(response.body, this.#token) });
+        const parsed = parseAnswer(response.body, spec);
+        if (typeof parsed === 'string') {
+          // A 2xx to a write means the server (or something posing as it) took the request.
+          if (spec.method !== 'GET') mayHaveApplied = true;
+          throw errorFromBody(response.status, response.body, response.headers, parsed, context(attempt));
+        }
         const info: ResponseInfo = {
           status: response.status,
           headers: response.headers,
@@ -158,12 +200,18 @@ export class Pipeline {
           url,
           source: 'network',
         };
-        return { data: spec.transform ? spec.transform(data) : (data as T), response: info };
+        return { data: spec.transform ? spec.transform(parsed.data) : (parsed.data as T), response: info };
       }
 
-      const cause: { status?: number; transport?: TransportFailure } = failure
-        ? { transport: failure.failure }
+      if (response && response.status < 400) {
+        if (spec.method !== 'GET' && !MOVED.has(response.status)) mayHaveApplied = true;
+        throw errorFromRedirect(response.status, response.body, response.headers, context(attempt));
+      }
+
+      const cause: AttemptFailure = failure
+        ? { transport: failure.failure, sent: failure.sent }
         : { status: (response as TransportResponse).status };
+      if (spec.method !== 'GET' && outcomeUnknown(cause)) mayHaveApplied = true;
       const delay =
         attempt <= maxRetries && shouldRetry(spec.repeatable, cause)
           ? retryDelay(attempt, response?.headers, config.maxRetryDelay)
@@ -180,24 +228,14 @@ export class Pipeline {
           signal,
           () =>
             new APIUserAbortError(
-              `${spec.operation} (${spec.method} ${url}) was aborted by its signal while waiting to retry.`,
-              { method: spec.method, url },
+              `${spec.operation} (${spec.method} ${url}) was aborted by its signal while waiting to retry.${mayHaveApplied ? ' An earlier attempt may have been applied.' : ''}`,
+              { method: spec.method, url, outcomeUnknown: mayHaveApplied, idempotencyKey: spec.idempotencyKey },
             ),
         );
         continue;
       }
 
-      const ctx: FailureContext = {
-        operation: spec.operation,
-        method: spec.method,
-        url,
-        repeatable: spec.repeatable,
-        outcomeUnknown: spec.method !== 'GET' && outcomeUnknown(cause),
-        notFound: spec.notFound,
-        reconcile: spec.reconcile,
-        attempts: attempt,
-        secret: this.#token,
-      };
+      const ctx = context(attempt);
       const error = failure
         ? errorFromTransport(failure, ctx)
         : errorFromResponse(
@@ -227,18 +265,26 @@ export class Pipeline {
     }
     return url;
   }
+}
 
-  #parse(response: TransportResponse, spec: RequestSpec<unknown>, url: string): unknown {
-    if (response.body === '') return undefined;
-    try {
-      return JSON.parse(response.body);
-    } catch {
-      throw new APIError(
-        `${spec.operation}: the server answered ${response.status} with a body that is not JSON (${spec.method} ${url}).`,
-        { status: response.status, body: response.body, headers: response.headers, method: spec.method, url },
-      );
-    }
+/** Redirects that send the request elsewhere unhandled; a 303 or 304 may follow handling. */
+const MOVED = new Set([0, 301, 302, 307, 308]);
+
+/** The answer's JSON if it is what the operation returns, else what is wrong with it. */
+function parseAnswer(text: string, spec: RequestSpec<unknown>): { data: unknown } | string {
+  if (text === '') return spec.answer === 'empty' ? { data: undefined } : 'an empty body';
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return 'a body that is not JSON';
   }
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return `JSON that is not an object (${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data})`;
+  const field = typeof spec.answer === 'object' ? spec.answer.array : undefined;
+  if (field !== undefined && !Array.isArray((data as Record<string, unknown>)[field]))
+    return `a JSON object without the "${field}" list`;
+  return { data };
 }
 
 function trimSlash(url: string): string {

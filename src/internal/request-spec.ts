@@ -33,6 +33,17 @@ export interface RequestSpec<T = unknown> {
   notFound?: string;
   /** For a non-repeatable request whose outcome is unknown: how to check whether it was applied. */
   reconcile?: string;
+  /**
+   * What a success answer must hold, else the call fails with an `APIError` that says what came
+   * instead: by default a JSON object; `{ array }` an object with that field a list (pages,
+   * entitlements); `'empty'` no body (a JSON object is accepted too).
+   */
+  answer?: 'empty' | { array: string } | undefined;
+  /**
+   * The idempotency key the body carries (events), put on any error so that the caller can send
+   * the same event again and have it counted once.
+   */
+  idempotencyKey?: string | undefined;
   /** Turns the parsed JSON body into the method's result; identity when absent. */
   transform?: (data: unknown) => T;
 }

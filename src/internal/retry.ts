@@ -1,3 +1,4 @@
+import { onAbort } from './abort.js';
 import type { TransportFailure } from './transport.js';
 
 /** First backoff; doubles per attempt. Short enough that a blip costs an entitlement check little. */
@@ -10,14 +11,23 @@ const JITTER = 0.25;
 /** Statuses after which a repeatable operation is tried again. */
 const RETRY_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504]);
 
+/** How one attempt failed: an error status, or how far the request got when the connection failed. */
+export interface AttemptFailure {
+  status?: number;
+  transport?: TransportFailure;
+  /** For a transport failure: whether any of the request may have reached the server. */
+  sent?: boolean;
+}
+
 /**
  * Whether to try again. `repeatable` operations (reads, SET, events with one idempotency key)
  * may be repeated whenever the failure could be passing. Others are repeated only when the
- * server certainly did not act: the connection was never made, or it answered 429.
+ * server certainly did not act: nothing was sent (a refused connection, a connect timeout), or
+ * it answered 429. An abort is never retried, nor an answer too large to read.
  */
-export function shouldRetry(repeatable: boolean, failure: { status?: number; transport?: TransportFailure }): boolean {
-  if (failure.transport === 'abort') return false;
-  if (failure.transport === 'connect') return true;
+export function shouldRetry(repeatable: boolean, failure: AttemptFailure): boolean {
+  if (failure.transport === 'abort' || failure.transport === 'too-large') return false;
+  if (failure.transport === 'connect' || (failure.transport && failure.sent === false)) return true;
   if (failure.status === 429) return true;
   if (!repeatable) return false;
   if (failure.transport) return true;
@@ -25,11 +35,13 @@ export function shouldRetry(repeatable: boolean, failure: { status?: number; tra
 }
 
 /**
- * Whether a failure leaves the effect of an operation unknown: the request may have been
- * applied although no success answer came back.
+ * Whether a failed attempt may have been applied by the server although no success answer came
+ * back: the request left and then the connection failed, timed out, was aborted or answered too
+ * much to read, or the server answered 408 or 5xx. (Reads change nothing; the pipeline never
+ * asks about them.)
  */
-export function outcomeUnknown(failure: { status?: number; transport?: TransportFailure }): boolean {
-  if (failure.transport) return failure.transport === 'network' || failure.transport === 'timeout';
+export function outcomeUnknown(failure: AttemptFailure): boolean {
+  if (failure.transport) return failure.transport !== 'connect' && failure.sent !== false;
   return failure.status !== undefined && (failure.status === 408 || failure.status >= 500);
 }
 
@@ -59,14 +71,13 @@ function serverDelay(headers: Record<string, string>): number | undefined {
 export function sleep(ms: number, signal: AbortSignal | undefined, abortError: () => Error): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError());
-    const onAbort = (): void => {
+    const unsubscribe = onAbort(signal, () => {
       clearTimeout(timer);
       reject(abortError());
-    };
+    });
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      unsubscribe();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

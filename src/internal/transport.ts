@@ -13,6 +13,12 @@ export interface TransportRequest {
   body: string | undefined;
   /** Milliseconds before the attempt is given up with a `timeout` error. */
   timeout: number;
+  /**
+   * Milliseconds the connection (TCP, and TLS for https) may take before the attempt is given
+   * up as `connect`: nothing was sent, so any operation may be tried again. Only the Node
+   * transport can tell the connection from the answer; `fetch` hides it.
+   */
+  connectTimeout: number;
   signal: AbortSignal | undefined;
 }
 
@@ -26,21 +32,38 @@ export interface TransportResponse {
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
 
 /**
- * - `connect`: the request certainly never reached the server (refused, name not resolved).
+ * - `connect`: the request certainly never reached the server (refused, name not resolved, no
+ *   connection within the connect timeout, a kept-alive socket the server had closed).
  * - `network`: the connection failed after the request may have been sent (reset, dropped).
  * - `timeout`: no complete answer within the attempt's timeout.
  * - `abort`: the caller's signal fired.
+ * - `too-large`: the answer was longer than `MAX_RESPONSE_BYTES` and was not read.
  */
-export type TransportFailure = 'connect' | 'network' | 'timeout' | 'abort';
+export type TransportFailure = 'connect' | 'network' | 'timeout' | 'abort' | 'too-large';
+
+/**
+ * The longest answer read: 16 MiB. The API's largest answers (a page of 100 customers with
+ * their metadata, a customer's entitlements) are far below 1 MiB, so this leaves room for
+ * growth while a broken proxy or hostile server streaming gigabytes fails the call with a clear
+ * error instead of exhausting memory (a JavaScript string ends near 512 MiB and the process
+ * with it).
+ */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export class TransportError extends Error {
+  /**
+   * Whether any of the request may have reached the server. False for `connect`; for an abort or
+   * a timeout, false only when it happened before the request was written.
+   */
+  readonly sent: boolean;
   constructor(
     readonly failure: TransportFailure,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; sent?: boolean },
   ) {
     super(message, options);
     this.name = 'TransportError';
+    this.sent = failure === 'connect' ? false : (options?.sent ?? true);
   }
 }
 

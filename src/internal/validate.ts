@@ -52,6 +52,7 @@ export class Check {
     const value = this.params[param];
     if (value === undefined || value === null) this.fail(param, 'given (it is required)', value);
     if (typeof value !== 'string' || value.trim() === '') this.fail(param, 'a non-empty string', value);
+    if (LONE_SURROGATE.test(value)) this.fail(param, 'well-formed text (it holds a lone UTF-16 surrogate)', value);
     return value;
   }
 
@@ -95,10 +96,16 @@ export class Check {
     return value as Record<string, string>;
   }
 
+  /** An optional object sent as JSON: it must survive `JSON.stringify` (no cycles, no BigInt). */
   optionalObject(param: string): Record<string, unknown> | undefined {
     const value = this.params[param];
     if (value === undefined) return undefined;
     if (!isPlainObject(value)) this.fail(param, 'an object', value);
+    try {
+      JSON.stringify(value);
+    } catch (error) {
+      this.fail(param, `an object JSON can encode (${(error as Error).message.split('\n', 1)[0]})`, value);
+    }
     return value;
   }
 
@@ -202,6 +209,94 @@ function distance(a: string, b: string): number {
     }
   }
   return at(a.length, b.length);
+}
+
+/** Half of a UTF-16 pair without its other half: it cannot be encoded as UTF-8 or in a URL. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The longest timer JavaScript keeps: setTimeout fires at once for anything longer (2^31 - 1
+ * ms, about 24.8 days), which would turn a huge timeout into none at all.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * The most retries a request may ask for. With backoff at its 8 s ceiling, ten retries already
+ * make a call last over a minute; an outage longer than that wants a queue, not a loop.
+ */
+export const MAX_RETRIES = 10;
+
+/** A header name: an HTTP token. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A header value: visible characters, spaces and tabs; never CR, LF or NUL, which would split the request. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Checks a map of headers (client `defaultHeaders`, a request's `headers`); returns what is
+ * wrong, naming the header, or undefined.
+ */
+export function headersProblem(
+  headers: unknown,
+  param: string,
+): { param: string; expected: string; got: unknown } | undefined {
+  if (!isPlainObject(headers)) return { param, expected: 'an object of header names to string values', got: headers };
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    if (!HEADER_NAME.test(name))
+      return {
+        param: `${param}[${JSON.stringify(name)}]`,
+        expected: "a header named with letters, digits and !#$%&'*+.^_`|~-",
+        got: name,
+      };
+    if (typeof value !== 'string') return { param: `${param}.${name}`, expected: 'a string', got: value };
+    if (!HEADER_VALUE.test(value))
+      return {
+        param: `${param}.${name}`,
+        expected: 'a header value without CR, LF or other control characters',
+        got: value,
+      };
+  }
+  return undefined;
+}
+
+/**
+ * Checks a call's per-request options before anything is sent, for both clients (the
+ * synchronous one refuses a `signal` before it gets here).
+ */
+export function checkRequestOptions(operation: string, options: unknown): void {
+  if (options === undefined || options === null) return;
+  const fail = (param: string, expected: string, got: unknown): never => {
+    const name = param ? `options.${param}` : 'options';
+    throw new ValidationError(`${operation}: ${name} must be ${expected}, got ${show(got)}`, name);
+  };
+  if (typeof options !== 'object' || Array.isArray(options)) fail('', 'an object', options);
+  const o = options as Record<string, unknown>;
+  if (o.timeout !== undefined && !(typeof o.timeout === 'number' && o.timeout > 0 && o.timeout <= MAX_TIMER_MS))
+    fail('timeout', `a number of milliseconds above 0 and at most ${MAX_TIMER_MS}`, o.timeout);
+  if (
+    o.maxRetries !== undefined &&
+    !(
+      typeof o.maxRetries === 'number' &&
+      Number.isInteger(o.maxRetries) &&
+      o.maxRetries >= 0 &&
+      o.maxRetries <= MAX_RETRIES
+    )
+  )
+    fail('maxRetries', `an integer from 0 to ${MAX_RETRIES}`, o.maxRetries);
+  if (o.signal !== undefined) {
+    const signal = o.signal as { aborted?: unknown; addEventListener?: unknown };
+    if (
+      typeof signal !== 'object' ||
+      signal === null ||
+      typeof signal.aborted !== 'boolean' ||
+      typeof signal.addEventListener !== 'function'
+    )
+      fail('signal', 'an AbortSignal', o.signal);
+  }
+  if (o.headers !== undefined) {
+    const problem = headersProblem(o.headers, 'headers');
+    if (problem) fail(problem.param, problem.expected, problem.got);
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -9,6 +9,7 @@ export type {
   DeniedResponse,
   GateClient,
   GrantedEntitlement,
+  Meterable,
   MeterOptions,
   RequireEntitlementOptions,
   UnavailableMode,

@@ -31,13 +31,15 @@ export interface GateClient {
     /** The entitlement behind a granted check (answered from the cache the check filled). */
     getEntitlement(params: { customerId: string; featureId: string }): APIPromise<GetEntitlementResponse>;
   };
-  /** Needed for `meter` only: `record(params)`, and `flush()` on Workers. */
-  reporting?: object | undefined;
+  /** Used by `meter` only: `record(params)`, and `flush()` on Workers. */
+  reporting: Meterable;
 }
 
 /** The buffered reporter the meter writes to. */
 export interface Meterable {
+  /** Buffers one report; false when it was dropped (the client's `usage.onDrop` was told). */
   record(params: ReportUsageParams): boolean;
+  /** Sends what is buffered; a Worker hands it to `waitUntil`. */
   flush?(): Promise<unknown>;
 }
 
@@ -265,6 +267,7 @@ function makeMeter<Req>(
     const constant = checkDelta(given, 'meter.value');
     value = () => constant;
   }
+  // Checked at run time too: a JavaScript caller's client may be anything.
   const reporting = options.client.reporting as Partial<Meterable> | undefined;
   const record = reporting?.record;
   if (typeof record !== 'function') fail('client', 'a client with reporting.record (for meter)', options.client);

@@ -10,6 +10,7 @@ export type {
   DeniedResponse,
   GateClient,
   GrantedEntitlement,
+  Meterable,
   MeterOptions,
   RequireEntitlementOptions,
   UnavailableMode,
@@ -39,7 +40,7 @@ export function requireEntitlement(
   options: RequireEntitlementOptions<Context>,
 ): MiddlewareHandler<{ Variables: EntitlementVariables }> {
   const gate = makeGate(featureId, options);
-  const reporting = options.client?.reporting as Meterable | undefined;
+  const reporting = options.client?.reporting as Partial<Meterable> | undefined;
   return async (c, next) => {
     const decision = await gate.decide(c);
     if (!decision.granted) {

@@ -34,6 +34,18 @@ export interface RetrieveCustomerParams {
   customerId: string;
 }
 
+/** `customers.archive`'s parameters. */
+export interface ArchiveCustomerParams {
+  customerId: string;
+}
+
+/** What `archive` resolves with: the server answers 204 with no body. */
+export interface ArchiveCustomerResponse {
+  customerId: string;
+  /** `Customer archived successfully.`, or the server's own message when it sends one. */
+  message: string;
+}
+
 /** `customers.list`'s parameters. */
 export interface ListCustomersParams {
   /** Page number, from 1. Default: the first page. */
@@ -119,6 +131,27 @@ export const customerRequests = {
     };
   },
 
+  archive(params: ArchiveCustomerParams): RequestSpec<ArchiveCustomerResponse> {
+    const c = Check.of('customers.archive', params, { customerId: true });
+    const customerId = c.string('customerId');
+    return {
+      operation: 'customers.archive',
+      method: 'DELETE',
+      host: 'main',
+      path: `/customers/${segment(customerId)}/`,
+      // A second archive answers 404, so a retry after a lost answer would report a success as
+      // an error; like create, it is not repeated, and a lost answer says the outcome is unknown.
+      repeatable: false,
+      answer: 'empty',
+      // An archived customer has no entitlements: the cached set must go.
+      effect: { kind: 'customer', customerId },
+      transform: (data) => {
+        const message = (data as { message?: unknown } | undefined)?.message;
+        return { customerId, message: typeof message === 'string' ? message : 'Customer archived successfully.' };
+      },
+    };
+  },
+
   list(params: ListCustomersParams = {}): RequestSpec<PageBody<CustomerResponse>> {
     const c = Check.of('customers.list', params, { page: true, pageSize: true });
     return {
@@ -127,6 +160,7 @@ export const customerRequests = {
       host: 'main',
       path: '/customers/',
       query: { page: c.optionalPositiveInteger('page'), page_size: c.optionalPositiveInteger('pageSize') },
+      answer: { array: 'results' },
       repeatable: true,
     };
   },
@@ -148,7 +182,7 @@ function fields(c: Check): Record<string, unknown> {
   return body;
 }
 
-/** Customer records: create them at sign-up, keep them current, look them up. */
+/** Customer records: create them at sign-up, keep them current, look them up, archive them. */
 export class Customers {
   constructor(private readonly pipeline: Pipeline) {}
 
@@ -178,6 +212,17 @@ export class Customers {
    */
   retrieve(params: RetrieveCustomerParams, options?: RequestOptions): APIPromise<CustomerResponse> {
     return this.pipeline.send(() => customerRequests.retrieve(params), options);
+  }
+
+  /**
+   * Archives a customer (`DELETE /customers/{id}/`, answered 204): it is then gone from the API
+   * (retrieve answers 404). Not retried after a lost answer: a second archive would answer 404.
+   *
+   * @example
+   * await client.customers.archive({ customerId: 'cust_123' });
+   */
+  archive(params: ArchiveCustomerParams, options?: RequestOptions): APIPromise<ArchiveCustomerResponse> {
+    return this.pipeline.send(() => customerRequests.archive(params), options);
   }
 
   /**

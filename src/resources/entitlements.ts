@@ -62,12 +62,29 @@ const CUSTOMER_READ_KEYS: Record<keyof GetAllEntitlementsParams, true> = { custo
  */
 const PREFETCH_CONCURRENCY = 8;
 
+/** Whether `s` has no lone UTF-16 surrogate (String.prototype.isWellFormed, where the runtime has it). */
+const wellFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (s) => !/[\uD800-\uDFFF]/.test(s) || encodeable(s);
+
+function encodeable(s: string): boolean {
+  try {
+    encodeURIComponent(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `{ customerId, featureId }`, both non-blank strings, and no other key. */
 function isIdPair(params: HasAccessParams): boolean {
   if (typeof params !== 'object' || params === null) return false;
   const { customerId, featureId } = params;
   if (typeof customerId !== 'string' || typeof featureId !== 'string') return false;
   if (customerId.trim() === '' || featureId.trim() === '') return false;
+  // A lone surrogate cannot be percent-encoded: leave it to Check, which names the parameter.
+  if (!wellFormed(customerId) || !wellFormed(featureId)) return false;
   for (const key in params) if (key !== 'customerId' && key !== 'featureId') return false;
   return true;
 }
@@ -112,6 +129,8 @@ export function customerEntitlements(operation: string, customerId: string): Req
     path: '/entitlements',
     query: { customer_id: customerId },
     repeatable: true,
+    // An answer without the list would otherwise read as "no entitlements", and deny access.
+    answer: { array: 'entitlements' },
     totalTimeout: true,
     // The edge answers 404 for a customer it does not know; a wrong edgeApiUrl gives 404s too.
     notFound: noCustomer(customerId, ' (if every entitlement read fails like this, check edgeApiUrl)'),
@@ -284,9 +303,7 @@ export class Entitlements {
    * client.entitlements.invalidate('cust_123');
    */
   invalidate(customerId?: string): void {
-    if (customerId !== undefined && (typeof customerId !== 'string' || customerId === '')) {
-      entitlementParams.customer('entitlements.invalidate', { customerId });
-    }
+    if (customerId !== undefined) entitlementParams.customer('entitlements.invalidate', { customerId });
     this.#cache.invalidate(customerId);
   }
 
@@ -314,20 +331,13 @@ export class Entitlements {
     options: EntitlementRequestOptions | undefined,
   ): Promise<Resolved> {
     const cache = this.#cache;
-    const fresh = options?.fresh === true;
-    if (!fresh) {
-      const hit = cache.servable(customerId, Date.now());
-      if (hit) return hit;
-    }
+    const hit = cache.before(customerId, options);
+    if (hit) return hit;
     try {
-      const loaded = await abortable(
-        cache.load(customerId, networkOptions(options), operation, fresh),
-        options?.signal,
-      );
-      return { set: loaded.set, source: 'network', response: loaded.response };
+      const load = cache.load(customerId, networkOptions(options), operation, options?.fresh === true);
+      return { source: 'network', ...(await abortable(load, options?.signal)) };
     } catch (error) {
-      if (fresh && options?.fallback === undefined) throw error;
-      return cache.rescue(customerId, featureId, error, options?.fallback);
+      return cache.after(customerId, featureId, error, options);
     }
   }
 }

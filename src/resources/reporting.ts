@@ -4,6 +4,8 @@ import type { RequestOptions } from '../core/request-options.js';
 import type { RequestSpec } from '../internal/request-spec.js';
 import { USAGE_BEHAVIOURS, type UsageBehaviour } from '../core/enums.js';
 import { Check } from '../internal/validate.js';
+import type { UsageReport } from '../usage/buffer.js';
+import { type FlushResult, jobPromise, type UsageReporter } from '../usage/flusher.js';
 
 /** `reportUsage`'s parameters: one meter's usage of one customer. */
 export interface ReportUsageParams {
@@ -60,7 +62,10 @@ export interface ReportEventParams {
 export interface ReportEventResponse {
   customerId: string;
   eventName: string;
+  /** The key the event was sent with (yours, or the one the SDK made). */
   idempotencyKey: string;
+  /** The organization the event was recorded for, as the server determined it. */
+  orgId?: string | undefined;
   timestamp: string;
   resourceId?: string | null | undefined;
   properties?: Record<string, unknown> | null | undefined;
@@ -83,17 +88,27 @@ const EVENT_KEYS: Record<keyof ReportEventParams, true> = {
   properties: true,
 };
 
+/** The checks of one usage report, shared by `reportUsage` and `record` so they refuse the same input. */
+export function checkUsage(operation: string, params: ReportUsageParams): UsageReport {
+  const c = Check.of(operation, params, USAGE_KEYS);
+  const value = c.integer('value');
+  const behaviour = c.oneOf('behaviour', USAGE_BEHAVIOURS);
+  if (behaviour === 'SET' && value < 0) c.fail('value', 'a non-negative integer for SET', value);
+  return {
+    customerId: c.string('customerId'),
+    featureId: c.string('featureId'),
+    resourceId: c.optionalString('resourceId'),
+    behaviour,
+    value,
+  };
+}
+
 /** Validates and describes the usage and event reports. */
 export const reportingRequests = {
   reportUsage(params: ReportUsageParams): RequestSpec<ReportUsageResponse> {
-    const c = Check.of('reporting.reportUsage', params, USAGE_KEYS);
-    const value = c.integer('value');
-    const behaviour = c.oneOf('behaviour', USAGE_BEHAVIOURS);
-    if (behaviour === 'SET' && value < 0) c.fail('value', 'a non-negative integer for SET', value);
-    const customerId = c.string('customerId');
-    const featureId = c.string('featureId');
+    const { value, customerId, featureId, behaviour, resourceId } = checkUsage('reporting.reportUsage', params);
     const body: Record<string, unknown> = { value, customer_id: customerId, feature_id: featureId, behaviour };
-    c.copyOptionalStrings(body, { resourceId: 'resource_id' });
+    if (resourceId !== undefined) body.resource_id = resourceId;
     return {
       operation: 'reporting.reportUsage',
       method: 'POST',
@@ -110,10 +125,11 @@ export const reportingRequests = {
 
   reportEvent(params: ReportEventParams): RequestSpec<ReportEventResponse> {
     const c = Check.of('reporting.reportEvent', params, EVENT_KEYS);
+    const idempotencyKey = c.optionalString('idempotencyKey') ?? uuid();
     const body: Record<string, unknown> = {
       customer_id: c.string('customerId'),
       event_name: c.string('eventName'),
-      idempotency_key: c.optionalString('idempotencyKey') ?? uuid(),
+      idempotency_key: idempotencyKey,
       timestamp: eventTimestamp(c, params.timestamp),
     };
     c.copyOptionalStrings(body, { resourceId: 'resource_id' });
@@ -127,6 +143,9 @@ export const reportingRequests = {
       path: '/report/event/',
       body,
       repeatable: true,
+      // On every error too, so that a lost answer can be resent with this key and counted once.
+      idempotencyKey,
+      transform: (data) => ({ ...(data as ReportEventResponse), idempotencyKey }),
     };
   },
 };
@@ -160,9 +179,54 @@ function uuid(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/**
+ * The request that delivers one entry of the buffered reporter (`record`): the entry's fields as
+ * `reportUsage` takes them, and without the spec's effect, since the entitlement cache already
+ * moved when `record()` accepted the reports.
+ */
+export function usageEntryRequest(entry: UsageReport): RequestSpec<ReportUsageResponse> {
+  const { value, customerId, featureId, behaviour, resourceId } = entry;
+  const params: ReportUsageParams = { value, customerId, featureId, behaviour };
+  if (resourceId !== undefined) params.resourceId = resourceId;
+  const { effect: _moved, ...spec } = reportingRequests.reportUsage(params);
+  return spec;
+}
+
 /** Usage reporting: pre-aggregated meter values and raw events. */
 export class Reporting {
-  constructor(private readonly pipeline: Pipeline) {}
+  readonly #reporter: UsageReporter;
+
+  constructor(
+    private readonly pipeline: Pipeline,
+    reporter: UsageReporter,
+  ) {
+    this.#reporter = reporter;
+  }
+
+  /**
+   * Buffers one usage report and returns at once; a background flush sends it (options under
+   * `usage`). Reports for the same customer, feature and resource combine into one request that
+   * leaves the meter where sending each one by one would. Bad input throws a `ValidationError`
+   * and buffers nothing. Returns false, after calling `usage.onDrop`, when the buffer is full
+   * or the client is closed.
+   *
+   * @example
+   * client.reporting.record({ value: 1, customerId: 'cust_1', featureId: 'api-calls', behaviour: 'DELTA' });
+   */
+  record(params: ReportUsageParams): boolean {
+    return this.#reporter.record(checkUsage('reporting.record', params));
+  }
+
+  /**
+   * Sends everything recorded so far and resolves when each entry is delivered or has failed;
+   * never rejects. Failed entries carry their amounts and say whether a later flush retries them.
+   *
+   * @example
+   * const { delivered, failed } = await client.reporting.flush();
+   */
+  flush(): Promise<FlushResult> {
+    return jobPromise(this.#reporter.flush());
+  }
 
   /**
    * Reports usage of a metered feature. `SET` replaces the usage and is retried freely; `DELTA`
@@ -178,6 +242,7 @@ export class Reporting {
 
   /**
    * Reports one raw event. The server counts an `idempotencyKey` once, so retries are safe.
+   * When the outcome is unknown, the error's `idempotencyKey` is the key to send it again with.
    *
    * @example
    * await client.reporting.reportEvent({ customerId: 'cust_1', eventName: 'report.generated', properties: { pages: 3 } });

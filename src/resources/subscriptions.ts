@@ -155,6 +155,7 @@ export const subscriptionRequests = {
         page: c.optionalPositiveInteger('page'),
         page_size: c.optionalPositiveInteger('pageSize'),
       },
+      answer: { array: 'results' },
       repeatable: true,
       // Teaches the entitlement cache whose subscription is whose, for update and cancel.
       effect: { kind: 'subscriptions-listed' },

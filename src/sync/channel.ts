@@ -5,13 +5,15 @@
  * client.ts.)
  */
 import * as threads from 'node:worker_threads';
-import { ParityDealsError } from '../core/errors.js';
+import { APIConnectionError, ParityDealsError } from '../core/errors.js';
 import {
   BOOT_FAILED,
   BOOT_LOADING,
   type BootFailure,
   type Call,
   type Reply,
+  SHARED_BYTES,
+  SLOT_BACKGROUND,
   SLOT_BOOTED,
   SLOT_STATE,
   STATE_DEAD,
@@ -26,8 +28,14 @@ const BOOT_TIMEOUT_MS = 15_000;
 interface Running {
   worker: threads.Worker;
   port: threads.MessagePort;
+  background: threads.MessagePort;
   shared: Int32Array;
+  /** Background calls posted to this worker and not yet answered, by id. */
+  waiting: Map<number, BackgroundCallback>;
 }
+
+/** Called once with a background call's reply, or with an error when the worker went away first. */
+export type BackgroundCallback = (reply: Reply | { ok: false; lost: Error }) => void;
 
 /** Throws a clear error where a thread cannot block on another (browsers, edge runtimes). */
 export function assertBlockingSupported(): void {
@@ -53,6 +61,8 @@ export function assertBlockingSupported(): void {
 
 export class WorkerChannel {
   #running: Running | undefined;
+  /** Set by `close()`, for good: no call may start a worker afterwards. */
+  #closed = false;
   #nextId = 1;
   /** An 'error' event from the worker, seen when the caller's event loop last ran. */
   #lastError: Error | undefined;
@@ -69,24 +79,85 @@ export class WorkerChannel {
 
   /** Starts the worker now rather than on the first call, so its boot overlaps the caller's work. */
   start(): void {
-    this.#running ??= this.#spawn();
+    if (!this.#closed) this.#running ??= this.#spawn();
   }
 
   #spawn(): Running {
     this.#lastError = undefined;
     const { port1, port2 } = new threads.MessageChannel();
-    const shared = new Int32Array(new SharedArrayBuffer(8));
-    const boot: WorkerBoot = { port: port2, shared, config: this.#config };
-    const worker = new threads.Worker(this.#bootstrap, { eval: true, workerData: boot, transferList: [port2] });
+    const bg = new threads.MessageChannel();
+    const shared = new Int32Array(new SharedArrayBuffer(SHARED_BYTES));
+    const boot: WorkerBoot = { port: port2, background: bg.port2, shared, config: this.#config };
+    const worker = new threads.Worker(this.#bootstrap, {
+      eval: true,
+      workerData: boot,
+      transferList: [port2, bg.port2],
+    });
     // Neither the worker nor our end of the port may keep the process alive: a program that
     // made a sync client and is done must exit without calling close().
     worker.unref();
     port1.unref();
+    // Background replies arrive through the event loop when the thread is free; the port holds
+    // the process only while a call is out (see send), like an async client's open request.
+    const running: Running = { worker, port: port1, background: bg.port1, shared, waiting: new Map() };
+    bg.port1.on('message', (reply: Reply) => answer(running, reply));
+    bg.port1.unref();
     // An 'error' with no listener would crash the process; it is reported by the next call instead.
     worker.on('error', (error) => {
       this.#lastError = error;
     });
-    return { worker, port: port1, shared };
+    worker.on('exit', () => {
+      if (this.#running === running) this.#running = undefined;
+      loseAll(running, 'stopped');
+    });
+    return running;
+  }
+
+  /**
+   * Posts a call the caller does not sleep on; `callback` gets its reply, from the event loop or
+   * from `poll()` / `waitBackground()`, whichever comes first.
+   */
+  send(message: Omit<Call, 'id'>, callback: BackgroundCallback): void {
+    if (this.#running && Atomics.load(this.#running.shared, SLOT_STATE) === STATE_DEAD) this.close();
+    const running = (this.#running ??= this.#spawn());
+    const id = this.#nextId++;
+    running.waiting.set(id, callback);
+    if (running.waiting.size === 1) running.background.ref();
+    running.background.postMessage({ ...message, id } satisfies Call);
+  }
+
+  /** Background calls still out. */
+  get pending(): number {
+    return this.#running?.waiting.size ?? 0;
+  }
+
+  /** Takes the background replies that have come, without the event loop. */
+  poll(): void {
+    if (this.#running) takeReplies(this.#running);
+  }
+
+  /**
+   * Blocks until at least one background reply has come (and handles it), or `timeoutMs`
+   * passed. A worker that died or never booted fails every call still out. Returns false on
+   * timeout with calls still out.
+   */
+  waitBackground(timeoutMs: number): boolean {
+    const running = this.#running;
+    if (!running || running.waiting.size === 0) return true;
+    const seen = Atomics.load(running.shared, SLOT_BACKGROUND);
+    takeReplies(running);
+    if (running.waiting.size === 0) return true;
+    if (
+      Atomics.load(running.shared, SLOT_STATE) === STATE_DEAD ||
+      Atomics.load(running.shared, SLOT_BOOTED) === BOOT_FAILED
+    ) {
+      this.close();
+      return true;
+    }
+    const waited = Atomics.wait(running.shared, SLOT_BACKGROUND, seen, Math.max(0, timeoutMs));
+    takeReplies(running);
+    if (Atomics.load(running.shared, SLOT_STATE) === STATE_DEAD) this.close();
+    return waited !== 'timed-out' || running.waiting.size === 0;
   }
 
   /**
@@ -94,8 +165,13 @@ export class WorkerChannel {
    * is stuck or gone; the pipeline's own timeouts normally end a call long before it.
    */
   call(message: Omit<Call, 'id'>, watchdogMs: number): Reply {
+    if (this.#closed) {
+      throw new ParityDealsError(
+        'This synchronous client was closed; create another with ParityDeals.createSyncClient().',
+      );
+    }
     // A worker that died while idle is replaced before anything is sent, so the call goes through.
-    if (this.#running && Atomics.load(this.#running.shared, SLOT_STATE) === STATE_DEAD) this.close();
+    if (this.#running && Atomics.load(this.#running.shared, SLOT_STATE) === STATE_DEAD) this.#drop();
     const { port, shared } = (this.#running ??= this.#spawn());
     if (Atomics.load(shared, SLOT_BOOTED) === BOOT_LOADING) {
       Atomics.wait(shared, SLOT_BOOTED, BOOT_LOADING, BOOT_TIMEOUT_MS);
@@ -115,32 +191,93 @@ export class WorkerChannel {
       STATE_PENDING,
       Number.isFinite(watchdogMs) ? watchdogMs : undefined,
     );
-    if (waited === 'timed-out') this.#fail(`gave no answer within ${Math.round(watchdogMs)} ms`);
-    if (Atomics.load(shared, SLOT_STATE) === STATE_DEAD) this.#fail('stopped unexpectedly');
+    if (waited === 'timed-out') this.#lost(message, `gave no answer within ${Math.round(watchdogMs)} ms`);
+    if (Atomics.load(shared, SLOT_STATE) === STATE_DEAD) this.#lost(message, 'stopped unexpectedly');
     // postMessage queues the reply before the worker notifies, so it is there; skip any stale
     // reply to an earlier call.
     for (let received = threads.receiveMessageOnPort(port); received; received = threads.receiveMessageOnPort(port)) {
       const reply = received.message as Reply;
       if (reply.id === id) return reply;
     }
-    return this.#fail('answered, but the reply was lost');
+    return this.#lost(message, 'answered, but the reply was lost');
   }
 
   /** Drops a broken worker (the next call starts a fresh one) and throws. */
   #fail(what: string): never {
-    this.close();
-    const seen = this.#lastError ? ` (${this.#lastError.message})` : '';
+    this.#drop();
     throw new ParityDealsError(
-      `The synchronous client's worker thread ${what}${seen}; the next call starts a new one.`,
+      `The synchronous client's worker thread ${what}${this.#seen()}; the next call starts a new one.`,
     );
   }
 
-  /** Ends the worker and its keep-alive sockets. Safe to call twice. */
+  /**
+   * The worker had the call and no reply came: it may have sent the request and the server
+   * applied it, so for anything but a read the outcome is unknown.
+   */
+  #lost(message: Omit<Call, 'id'>, what: string): never {
+    this.#drop();
+    const { spec } = message;
+    const unknown = spec.method !== 'GET';
+    const tail = unknown
+      ? spec.idempotencyKey !== undefined
+        ? ` The outcome is unknown: the server may have applied it. Send it again with the same idempotencyKey, ${JSON.stringify(spec.idempotencyKey)}, and the server counts it once.`
+        : ' The outcome is unknown: the server may have applied it. Check the state before sending it again.'
+      : '';
+    throw new APIConnectionError(
+      `${spec.operation}: the synchronous client's worker thread ${what}${this.#seen()}; the next call starts a new one.${tail}`,
+      { method: spec.method, outcomeUnknown: unknown, idempotencyKey: spec.idempotencyKey },
+    );
+  }
+
+  #seen(): string {
+    return this.#lastError ? ` (${this.#lastError.message})` : '';
+  }
+
+  /** Ends the worker and its keep-alive sockets, for good: later calls throw. Safe to call twice. */
   close(): void {
+    this.#closed = true;
+    this.#drop();
+  }
+
+  /** Ends the current worker; the next call starts another. */
+  #drop(): void {
     const running = this.#running;
     this.#running = undefined;
     if (!running) return;
+    // Replies already posted are still taken; what is left is lost with the worker.
+    takeReplies(running);
+    loseAll(running, 'was stopped');
     running.port.close();
+    running.background.close();
     void running.worker.terminate();
   }
+}
+
+function answer(running: Running, reply: Reply): void {
+  const callback = running.waiting.get(reply.id);
+  if (!callback) return;
+  running.waiting.delete(reply.id);
+  if (running.waiting.size === 0) running.background.unref();
+  callback(reply);
+}
+
+/** Takes the background replies that have come, without the event loop. */
+function takeReplies(running: Running): void {
+  for (
+    let r = threads.receiveMessageOnPort(running.background);
+    r;
+    r = threads.receiveMessageOnPort(running.background)
+  )
+    answer(running, r.message as Reply);
+}
+
+/** The worker went away with background calls out: each is told, as one whose outcome is unknown. */
+function loseAll(running: Running, what: string): void {
+  if (running.waiting.size === 0) return;
+  const calls = [...running.waiting.values()];
+  running.waiting.clear();
+  const lost = new ParityDealsError(
+    `The synchronous client's worker thread ${what} before answering; the request may have been sent.`,
+  );
+  for (const callback of calls) callback({ ok: false, lost });
 }

@@ -18,10 +18,6 @@
  * which worker-file.ts does in a few lines.
  */
 import { EntitlementCache } from '../entitlements/cache.js';
-import { Pipeline } from '../internal/pipeline.js';
-import { LevelLogger } from '../internal/logger.js';
-import { runtimeTransport } from '../internal/runtime-transport.js';
-import type { TransportHandle } from '../internal/transport.js';
 import { type ClientOptions, resolveCache, resolveOptions } from '../options.js';
 import type { ApiModules } from '../resources/index.js';
 import type { WithResponse } from '../core/api-promise.js';
@@ -30,10 +26,11 @@ import type { Logger } from '../core/logger.js';
 import type { PageBody, PagePromise } from '../core/page.js';
 import type { RequestOptions } from '../core/request-options.js';
 import type { RequestSpec } from '../internal/request-spec.js';
+import { checkRequestOptions } from '../internal/validate.js';
 import { checkoutRequests } from '../resources/checkout.js';
 import { customerRequests } from '../resources/customers.js';
 import { customerEntitlements } from '../resources/entitlements.js';
-import { reportingRequests } from '../resources/reporting.js';
+import { checkUsage, reportingRequests, usageEntryRequest } from '../resources/reporting.js';
 import { subscriptionRequests } from '../resources/subscriptions.js';
 import { write } from '../internal/logger.js';
 import { assertBlockingSupported, WorkerChannel } from './channel.js';
@@ -51,6 +48,11 @@ import type {
   SyncSubscriptions,
 } from './types.js';
 import { workerSource } from './worker-file.js';
+import type { RequestMethods } from './types.js';
+import { installExitHooks, watchExit } from '../usage/exit-hooks.js';
+import { openJournal } from '../usage/journal.js';
+import type { Outbox } from '../usage/outbox.js';
+import { type FlushJob, type FlushResult, type Sender, type UsageObserver, UsageReporter } from '../usage/flusher.js';
 
 /** Added to a call's worst case (every attempt timing out, every retry wait at its cap) before the watchdog fires. */
 const WATCHDOG_SLACK_MS = 10_000;
@@ -64,7 +66,7 @@ type RequestModule = Exclude<ModuleName, 'entitlements'>;
  * The request builders of each module, one per async method: the type requires exactly the
  * async client's method names, so a method added there fails to compile here until it is added.
  */
-const REQUESTS: { [K in RequestModule]: Record<keyof ApiModules[K], Builder> } = {
+const REQUESTS: { [K in RequestModule]: Record<RequestMethods<ApiModules[K]>, Builder> } = {
   customers: customerRequests,
   checkout: checkoutRequests,
   reporting: reportingRequests,
@@ -125,8 +127,10 @@ export class SyncParityDeals {
   readonly #logger: Logger;
   readonly #cache: EntitlementCache;
   readonly #reads: SyncEntitlementReads;
-  /** A non-blocking pipeline on this thread, made on first use, for background cache refreshes. */
-  #background: { pipeline: Pipeline; handle: TransportHandle } | undefined;
+  readonly #reporter: UsageReporter;
+  readonly #unhook: (() => void) | undefined;
+  readonly #unwatch: () => void;
+  readonly #outbox: Outbox | undefined;
   #closed = false;
 
   constructor(options: SyncClientOptions = {}) {
@@ -141,15 +145,21 @@ export class SyncParityDeals {
         'The synchronous client cannot use `cache.store`: a store answers asynchronously, and this client blocks its thread, so it could never wait for it. Drop the store (the sync client still caches in memory), or use ParityDeals.createAsyncClient to share entitlements through it.',
       );
     }
-    const { logger, ...resolved } = resolveOptions(options);
+    const { logger, usage, ...resolved } = resolveOptions(options);
+    if (usage.outbox && 'redis' in usage.outbox) {
+      throw new ParityDealsError(
+        'The synchronous client cannot use a Redis outbox: it blocks the thread your Redis client runs on. Use a file outbox ({ file }) here, or the async client.',
+      );
+    }
     this.#config = { ...resolved, logLevel: logger.level };
     this.#logger = options.logger ?? console;
     // The same cache as the async client's, on this thread. Misses block on the worker (see
-    // SyncEntitlementReads); background refreshes of stale entries go through #background.
+    // SyncEntitlementReads); refreshes of stale entries go to the worker's background channel,
+    // which answers through the event loop without blocking.
     this.#cache = new EntitlementCache(
       resolveCache(options, resolved),
       (customerId, requestOptions, operation) =>
-        this.#backgroundPipeline().execute(customerEntitlements(operation, customerId), requestOptions),
+        this.#background(customerEntitlements(operation, customerId), requestOptions),
       logger,
     );
     this.#reads = new SyncEntitlementReads(
@@ -162,40 +172,123 @@ export class SyncParityDeals {
     // that is never used does not keep the process alive.
     this.#channel.start();
 
+    // Usage state lives on this thread, so record() is a map update with no hop; requests go to
+    // the worker on its background channel, never blocking (see docs/architecture.md).
+    const sender: Sender = (entry, done) => {
+      const { transform: _, ...spec } = usageEntryRequest(entry);
+      this.#channel.send({ spec, options: undefined }, (reply) => {
+        if ('lost' in reply) {
+          this.#cache.invalidate(entry.customerId);
+          return done(reply.lost);
+        }
+        this.#deliver(reply.logs);
+        if (reply.ok) return done();
+        // What the cache was told may not have happened (yet): ask the edge API next time.
+        this.#cache.invalidate(entry.customerId);
+        done(fromWire(reply.error));
+      });
+    };
+    // Every report record() accepts moves the cached meter at once, as reportUsage does.
+    const observer: UsageObserver = (report) => this.#cache.observe({ kind: 'usage', ...report }, undefined);
+    const opened = usage.outbox ? openJournal(usage.outbox, (m) => logger.warn(m)) : undefined;
+    this.#outbox = opened?.outbox;
+    this.#reporter = new UsageReporter(usage, {
+      sender,
+      observer,
+      outbox: this.#outbox,
+      // A size flush posts at once: posting needs no event loop, so a busy loop that never
+      // yields still gets its reports out, and poll() collects the answers when room is needed.
+      defer: (start) => start(),
+      poll: () => this.#channel.poll(),
+    });
+    if (opened) this.#reporter.adopt(opened.recovered);
+    this.#unwatch = watchExit(this.#reporter);
+    this.#unhook = usage.exitHooks
+      ? installExitHooks(
+          {
+            drain: (closing, timeoutMs) => {
+              if (closing) this.#shutdown(timeoutMs);
+              else this.#wait(this.#reporter.finalFlush(), timeoutMs);
+              return Promise.resolve();
+            },
+          },
+          usage.exitHooks,
+        )
+      : undefined;
+
     const plain = this.#modules(false);
     this.customers = plain.customers as unknown as SyncCustomers;
     this.checkout = plain.checkout as unknown as SyncCheckout;
     this.entitlements = plain.entitlements as unknown as SyncEntitlements;
-    this.reporting = plain.reporting as unknown as SyncReporting;
+    this.reporting = Object.freeze({
+      ...plain.reporting,
+      record: (params: Parameters<SyncReporting['record']>[0]) =>
+        this.#reporter.record(checkUsage('reporting.record', params)),
+      flush: (): FlushResult => this.#wait(this.#reporter.flush(), Number.POSITIVE_INFINITY),
+    }) as unknown as SyncReporting;
     this.subscriptions = plain.subscriptions as unknown as SyncSubscriptions;
     this.withResponse = Object.freeze(this.#modules(true)) as unknown as SyncModulesWithResponse;
   }
 
   /**
-   * Ends the worker thread and its keep-alive sockets. Safe to call twice; any call afterwards
-   * throws. Not required before exit: the worker never keeps the process alive.
+   * Flushes recorded usage (blocking), then ends the worker thread and its keep-alive sockets.
+   * Safe to call twice; any call afterwards throws, and `reporting.record` drops (calling
+   * `usage.onDrop`). Not required before exit for requests: the worker never keeps the process
+   * alive; but usage recorded and not yet flushed is only sent by close(), flush() or `usage.exitHooks`.
    */
   close(): void {
-    this.#closed = true;
-    this.#channel.close();
-    this.#background?.handle.close?.();
-    this.#background = undefined;
+    this.#shutdown(Number.POSITIVE_INFINITY);
   }
 
-  #backgroundPipeline(): Pipeline {
-    if (this.#closed) throw new ParityDealsError('This synchronous client was closed.');
-    if (!this.#background) {
-      const handle = runtimeTransport();
-      const { logLevel, ...config } = this.#config;
-      const pipeline = new Pipeline({
-        ...config,
-        transport: handle.transport,
-        logger: new LevelLogger(this.#logger, logLevel),
-        observer: this.#cache,
-      });
-      this.#background = { pipeline, handle };
+  #shutdown(timeoutMs: number): void {
+    if (this.#closed) return;
+    this.#unhook?.();
+    this.#wait(this.#reporter.close(), timeoutMs);
+    this.#unwatch();
+    this.#closed = true;
+    this.#outbox?.close();
+    this.#channel.close();
+  }
+
+  /**
+   * Blocks until a flush job has settled, taking the worker's background replies as they come.
+   * Each sleep is bounded by one usage request's worst case; past `timeoutMs` (at exit) what is
+   * left is abandoned to onError.
+   */
+  #wait(job: FlushJob, timeoutMs: number): FlushResult {
+    const deadline = Date.now() + timeoutMs;
+    const perReply = this.#watchdog({ host: 'main' } as RequestSpec<unknown>, undefined);
+    while (!job.done) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.#reporter.abandon(`the exit deadline of ${timeoutMs} ms`);
+        break;
+      }
+      if (this.#channel.pending === 0) {
+        // Every request settles through a reply or a lost worker; an unsettled job with
+        // nothing out would be a bug here, and must not spin the thread forever.
+        this.#reporter.abandon('a flush that had nothing in flight (a bug: please report it)');
+        break;
+      }
+      // A worker that answers nothing for a request's worst case is stuck: closing the channel
+      // fails what is out (outcome unknown), and the next send starts a new worker.
+      if (!this.#channel.waitBackground(Math.min(left, perReply))) this.#channel.close();
     }
-    return this.#background.pipeline;
+    return job.result;
+  }
+
+  /** A request on the worker's background channel: answered through the event loop, never blocking. */
+  #background<T>(spec: RequestSpec<T>, options: RequestOptions | undefined): Promise<WithResponse<T>> {
+    return new Promise((resolve, reject) => {
+      this.#assertOpen();
+      const { transform, ...plain } = spec;
+      this.#channel.send({ spec: plain, options: syncOptions(spec.operation, options) }, (reply) => {
+        if ('lost' in reply) return reject(reply.lost);
+        this.#deliver(reply.logs);
+        if (!reply.ok) return reject(fromWire(reply.error));
+        resolve({ data: transform ? transform(reply.data) : (reply.data as T), response: reply.response });
+      });
+    });
   }
 
   /** Builds each module as an object of blocking methods over the shared builders. */
@@ -254,7 +347,7 @@ export class SyncParityDeals {
 
   /** One blocking round trip through the worker. */
   #send<T>(spec: RequestSpec<T>, options: RequestOptions | undefined): WithResponse<T> {
-    const wireOptions = syncOptions(options);
+    const wireOptions = syncOptions(spec.operation, options);
     const { transform, ...rest } = spec;
     // The async pipeline JSON-encodes the body; doing it here keeps exactly that behaviour
     // (toJSON, dropped functions, a TypeError on cycles) and leaves only plain data to clone.
@@ -314,13 +407,14 @@ function pick<T>(result: WithResponse<T>, withResponse: boolean): WithResponse<T
 }
 
 /** Keeps the options a worker can honour; refuses `signal`, which a sleeping thread cannot. */
-function syncOptions(options: RequestOptions | undefined): WireOptions | undefined {
+function syncOptions(operation: string, options: RequestOptions | undefined): WireOptions | undefined {
   if (options === undefined || options === null) return undefined;
-  if (options.signal !== undefined) {
+  if (typeof options === 'object' && options.signal !== undefined) {
     throw new ParityDealsError(
       'The synchronous client cannot take a `signal`: the calling thread sleeps until the answer comes, so nothing could abort it. Bound the call with the `timeout` option, or use the async client to cancel requests.',
     );
   }
+  checkRequestOptions(operation, options);
   const out: WireOptions = {};
   if (options.timeout !== undefined) out.timeout = options.timeout;
   if (options.maxRetries !== undefined) out.maxRetries = options.maxRetries;

@@ -125,16 +125,12 @@ export class SyncEntitlementReads {
     options: EntitlementRequestOptions | undefined,
   ): Resolved {
     const cache = this.#cache;
-    const fresh = options?.fresh === true;
-    if (!fresh) {
-      const hit = cache.servable(customerId, Date.now());
-      if (hit) return hit;
-    }
+    const hit = cache.before(customerId, options);
+    if (hit) return hit;
     try {
       return { source: 'network', ...this.#load(operation, customerId, networkOptions(options)) };
     } catch (error) {
-      if (fresh && options?.fallback === undefined) throw error;
-      return cache.rescue(customerId, featureId, error, options?.fallback);
+      return cache.after(customerId, featureId, error, options);
     }
   }
 

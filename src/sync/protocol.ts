@@ -30,6 +30,10 @@ import type { RequestSpec } from '../internal/request-spec.js';
 /** Slots of the shared Int32Array the caller sleeps on. */
 export const SLOT_STATE = 0;
 export const SLOT_BOOTED = 1;
+/** Bumped (and notified) after each reply on the background port, so a caller can sleep until one comes. */
+export const SLOT_BACKGROUND = 2;
+/** Bytes of the shared buffer: the three slots above. */
+export const SHARED_BYTES = 12;
 /** Values of `SLOT_STATE`. */
 export const STATE_PENDING = 0;
 export const STATE_DONE = 1;
@@ -53,6 +57,12 @@ export type WorkerConfig = Omit<PipelineConfig, 'transport' | 'logger'> & { logL
 export interface WorkerBoot {
   /** The worker's end of the channel; the caller reads replies from the other end. */
   port: MessagePort;
+  /**
+   * The worker's end of the background channel: calls the caller does not sleep on (usage
+   * flushes). Replies come back on it in any order; the caller reads them from its event loop,
+   * or synchronously when it must wait (see WorkerChannel.send).
+   */
+  background: MessagePort;
   shared: Int32Array;
   config: WorkerConfig;
 }
@@ -157,6 +167,7 @@ export function fromWire(wire: WireError): Error {
       method: f.method as string | undefined,
       url: f.url as string | undefined,
       outcomeUnknown: f.outcomeUnknown as boolean,
+      idempotencyKey: f.idempotencyKey as string | undefined,
     });
   }
   const connectionClass = CONNECTION_ERRORS[wire.kind];
@@ -165,6 +176,7 @@ export function fromWire(wire: WireError): Error {
       method: f.method as string | undefined,
       url: f.url as string | undefined,
       outcomeUnknown: f.outcomeUnknown as boolean,
+      idempotencyKey: f.idempotencyKey as string | undefined,
       cause,
     });
   }

@@ -11,7 +11,10 @@ import type { APIPromise, WithResponse } from '../core/api-promise.js';
 import type { PagePromise } from '../core/page.js';
 import type { RequestOptions } from '../core/request-options.js';
 import type { SyncPage } from './page.js';
+import type { FlushResult } from '../usage/flusher.js';
 import type {
+  ArchiveCustomerParams,
+  ArchiveCustomerResponse,
   CreateCustomerParams,
   CustomerResponse,
   ListCustomersParams,
@@ -67,13 +70,19 @@ export type SyncArgs<A extends unknown[]> = {
 
 /**
  * One async method made blocking. (`PagePromise` is tested first: it is also an `APIPromise`.)
- * A method that is synchronous already (`entitlements.peek`) stays as it is.
+ * A method that is synchronous already (`entitlements.peek`, `reporting.record`) stays as it is;
+ * one that returns a plain Promise (`reporting.flush`, `entitlements.prefetch`) returns its value.
  */
 export type SyncMethod<F> = F extends (...args: infer A) => PagePromise<infer T>
   ? (...args: SyncArgs<A>) => SyncPage<T>
   : F extends (...args: infer A) => Promise<infer R>
     ? (...args: SyncArgs<A>) => R
     : F;
+
+/** The methods of a module that are one API request each (those `withResponse` offers). */
+export type RequestMethods<M> = {
+  [K in keyof M]: M[K] extends (...args: never[]) => APIPromise<unknown> ? K : never;
+}[keyof M];
 
 /** One async method made blocking, returning the data with the response it came in. */
 export type SyncMethodWithResponse<F> = F extends (...args: infer A) => PagePromise<infer T>
@@ -84,12 +93,8 @@ export type SyncMethodWithResponse<F> = F extends (...args: infer A) => PageProm
 
 /** An API module with each method blocking: it returns the value instead of a Promise. */
 export type SyncModule<M> = { readonly [K in keyof M]: SyncMethod<M[K]> };
-/** Only the methods that answer with a response (those returning an `APIPromise`). */
-export type SyncModuleWithResponse<M> = {
-  readonly [K in keyof M as M[K] extends (...args: never[]) => APIPromise<unknown> ? K : never]: SyncMethodWithResponse<
-    M[K]
-  >;
-};
+/** An API module under `withResponse`: each blocking method returns `{ data, response }`. */
+export type SyncModuleWithResponse<M> = { readonly [K in RequestMethods<M>]: SyncMethodWithResponse<M[K]> };
 
 export type { ModuleName };
 
@@ -118,6 +123,17 @@ export interface SyncCustomers {
    * const customer = client.customers.retrieve({ customerId: 'cust_123' });
    */
   readonly retrieve: (params: RetrieveCustomerParams, options?: SyncRequestOptions | undefined) => CustomerResponse;
+  /**
+   * Archives a customer (`DELETE /customers/{id}/`): it is then gone from the API. Not retried
+   * after a lost answer: a second archive would answer 404.
+   *
+   * @example
+   * client.customers.archive({ customerId: 'cust_123' });
+   */
+  readonly archive: (
+    params: ArchiveCustomerParams,
+    options?: SyncRequestOptions | undefined,
+  ) => ArchiveCustomerResponse;
   /**
    * One page of customers; iterate it with `for...of` to walk all of them.
    *
@@ -225,6 +241,23 @@ export interface SyncReporting {
    * client.reporting.reportEvent({ customerId: 'cust_1', eventName: 'report.generated', properties: { pages: 3 } });
    */
   readonly reportEvent: (params: ReportEventParams, options?: SyncRequestOptions | undefined) => ReportEventResponse;
+  /**
+   * Buffers one usage report and returns at once, with no hop to the worker; a background flush
+   * sends it. Reports for the same customer, feature and resource combine. Returns false, after
+   * calling `usage.onDrop`, when the buffer is full or the client is closed.
+   *
+   * @example
+   * client.reporting.record({ value: 1, customerId: 'cust_1', featureId: 'api-calls', behaviour: 'DELTA' });
+   */
+  readonly record: (params: ReportUsageParams) => boolean;
+  /**
+   * Sends everything recorded so far and blocks until each entry is delivered or has failed;
+   * never throws for an entry. Failed entries carry their amounts.
+   *
+   * @example
+   * const { delivered, failed } = client.reporting.flush();
+   */
+  readonly flush: () => FlushResult;
 }
 
 /** Subscriptions, blocking. */
@@ -280,6 +313,8 @@ export type SyncModulesWithResponse = {
   readonly [K in ModuleName]: WithResponseModule<
     K extends 'entitlements'
       ? Pick<SyncEntitlements, 'hasAccess' | 'getEntitlement' | 'getAllEntitlements'>
-      : SyncModules[K]
+      : K extends 'reporting'
+        ? Pick<SyncReporting, 'reportUsage' | 'reportEvent'>
+        : SyncModules[K]
   >;
 };

@@ -3,7 +3,7 @@
  * included) and runs one call at a time for the thread that sleeps waiting for it. After each
  * reply it flips the shared state word and wakes the caller with `Atomics.notify`.
  */
-import { workerData } from 'node:worker_threads';
+import { type MessagePort, workerData } from 'node:worker_threads';
 import type { Logger } from '../core/logger.js';
 import { LevelLogger } from '../internal/logger.js';
 import { runtimeTransport } from '../internal/runtime-transport.js';
@@ -13,6 +13,7 @@ import {
   type Call,
   type LogLine,
   type Reply,
+  SLOT_BACKGROUND,
   SLOT_BOOTED,
   SLOT_STATE,
   STATE_DEAD,
@@ -21,11 +22,12 @@ import {
   type WorkerBoot,
 } from './protocol.js';
 
-const { port, shared, config } = workerData as WorkerBoot;
+const { port, background, shared, config } = workerData as WorkerBoot;
 const { logLevel, ...pipelineConfig } = config;
 
-// Log lines are collected per call and sent with the reply: the caller's thread is asleep while
-// the call runs, so it could not deliver them any earlier.
+// Log lines are collected and sent with the next reply: the caller's thread is asleep while a
+// call runs, so it could not deliver them any earlier. With background calls running beside a
+// foreground one, a line may ride on another call's reply; every line still reaches the logger.
 let logs: LogLine[] = [];
 const collect =
   (level: LogLine['level']) =>
@@ -39,10 +41,18 @@ const { transport } = runtimeTransport();
 const pipeline = new Pipeline({ ...pipelineConfig, transport, logger: new LevelLogger(sink, logLevel) });
 
 port.on('message', (call: Call) => {
-  void run(call);
+  void run(call, port).then(() => wake(STATE_DONE));
+});
+// Background calls run beside foreground ones; each reply bumps its own slot, which a caller
+// waiting for background work (a blocking flush()) sleeps on.
+background.on('message', (call: Call) => {
+  void run(call, background).then(() => {
+    Atomics.add(shared, SLOT_BACKGROUND, 1);
+    Atomics.notify(shared, SLOT_BACKGROUND);
+  });
 });
 
-async function run(call: Call): Promise<void> {
+async function run(call: Call, port: MessagePort): Promise<void> {
   let reply: Reply;
   try {
     const { data, response } = await pipeline.execute(call.spec, call.options);
@@ -57,7 +67,6 @@ async function run(call: Call): Promise<void> {
     // Only a log line's details could fail to clone (data is parsed JSON): answer without them.
     port.postMessage({ ...reply, logs: reply.logs.map((l) => ({ ...l, details: undefined })) });
   }
-  wake(STATE_DONE);
 }
 
 function wake(state: number): void {
@@ -67,7 +76,11 @@ function wake(state: number): void {
 
 // If this thread ends for any reason (an uncaught error, terminate()), a caller asleep on it
 // must wake and fail rather than sleep until its watchdog.
-process.on('exit', () => wake(STATE_DEAD));
+process.on('exit', () => {
+  wake(STATE_DEAD);
+  Atomics.add(shared, SLOT_BACKGROUND, 1);
+  Atomics.notify(shared, SLOT_BACKGROUND);
+});
 
 Atomics.store(shared, SLOT_BOOTED, BOOT_READY);
 Atomics.notify(shared, SLOT_BOOTED);

@@ -11,7 +11,7 @@ import type { Store } from './store.js';
 import { ErrorAnswer, notFound } from './error-answer.js';
 import { Fields, REQUIRED, isEmail, isHttpUrl, isPlainObject } from './fields.js';
 
-/** The orgId every usage report answers with. */
+/** The orgId every usage report and event answers with. */
 export const EMULATOR_ORG_ID = 'org_emulator';
 
 const DEFAULT_PAGE_SIZE = 10;
@@ -21,7 +21,14 @@ export function apiRoutes(store: () => Store): Route[] {
   const s = store;
   return [
     { pattern: 'customers/', methods: { POST: (c) => createCustomer(s(), c), GET: (c) => listCustomers(s(), c) } },
-    { pattern: 'customers/:id/', methods: { GET: (c) => getCustomer(s(), c), PATCH: (c) => updateCustomer(s(), c) } },
+    {
+      pattern: 'customers/:id/',
+      methods: {
+        GET: (c) => getCustomer(s(), c),
+        PATCH: (c) => updateCustomer(s(), c),
+        DELETE: (c) => archiveCustomer(s(), c),
+      },
+    },
     { pattern: 'checkout/', methods: { POST: (c) => createCheckout(s(), c) } },
     { pattern: 'entitlements', methods: { GET: (c) => entitlements(s(), c) } },
     { pattern: 'entitlements/', methods: { GET: (c) => entitlements(s(), c) } },
@@ -46,7 +53,7 @@ function customerFields(f: Fields) {
 function createCustomer(store: Store, { body }: Context): ApiResponse {
   const f = new Fields(body);
   const customerId = f.string('customerId', { required: true, max: 255 });
-  if (customerId && store.customers.has(customerId))
+  if (customerId && store.customerIdTaken(customerId))
     f.add('customerId', 'customer with this customer id already exists.');
   const fields = customerFields(f);
   f.done();
@@ -75,6 +82,12 @@ function updateCustomer(store: Store, { params, body }: Context): ApiResponse {
   const changes = customerFields(f);
   f.done();
   return { status: 200, body: store.updateCustomer(customer, changes) };
+}
+
+/** 204: the customer leaves the API (404 from then on, out of lists); its id stays taken. */
+function archiveCustomer(store: Store, { params }: Context): ApiResponse {
+  store.archiveCustomer(findCustomer(store, params[0] as string));
+  return { status: 204 };
 }
 
 function listCustomers(store: Store, { req }: Context): ApiResponse {
@@ -222,7 +235,7 @@ function reportEvent(store: Store, { body }: Context): ApiResponse {
     resourceId: resourceId ?? null,
     properties: properties ?? {},
   });
-  return { status: 201, body: stored };
+  return { status: 201, body: { ...stored, orgId: EMULATOR_ORG_ID } };
 }
 
 // ---- subscriptions -------------------------------------------------------------------

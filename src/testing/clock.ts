@@ -8,6 +8,8 @@ import { performance } from 'node:perf_hooks';
 import type { ChargePeriod } from '../core/enums.js';
 
 const DAY_MS = 86_400_000;
+/** The last instant the API's timestamps (`YYYY-...`) can write. */
+const LAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 export class Clock {
   private readonly initialMs: number;
@@ -29,9 +31,15 @@ export class Clock {
     return new Date(Math.floor(this.nowMs()));
   }
 
+  /** Moves time forward; a step that would leave the timestamp formats' range is refused, changing nothing. */
   advance(ms: number): void {
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
       throw new RangeError(`advanceClock(ms) needs a finite number >= 0, got ${String(ms)}`);
+    }
+    if (this.nowMs() + ms > LAST_MS) {
+      throw new RangeError(
+        `advanceClock(${String(ms)}) would move the clock past 9999-12-31, beyond the API's 4-digit years; the clock is unchanged`,
+      );
     }
     this.offsetMs += ms;
   }

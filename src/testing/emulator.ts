@@ -9,7 +9,12 @@ import { renderCheckoutPage, renderNotFoundPage, successRedirect } from './check
 import { Clock, isoMicros } from './clock.js';
 import { Faults } from './faults.js';
 import { mulberry32, randomHex } from './prng.js';
-import { DEFAULT_MAX_RECORDED_REQUESTS, Recorder } from './recorder.js';
+import {
+  DEFAULT_MAX_RECORDED_BYTES,
+  DEFAULT_MAX_RECORDED_REQUESTS,
+  type RecordedRequest,
+  Recorder,
+} from './recorder.js';
 import { Router } from './router.js';
 import { EmulatorServer } from './server.js';
 import { Store } from './store.js';
@@ -41,6 +46,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const maxRecorded = options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS;
   if (!Number.isInteger(maxRecorded) || maxRecorded < 0)
     throw new TypeError('maxRecordedRequests must be an integer >= 0');
+  const maxRecordedBytes = integerAtLeast('maxRecordedBytes', options.maxRecordedBytes, DEFAULT_MAX_RECORDED_BYTES, 0);
+  const limits = {
+    maxConnections: integerAtLeast('maxConnections', options.maxConnections, DEFAULT_MAX_CONNECTIONS, 1),
+    firstByteTimeout: integerAtLeast('firstByteTimeout', options.firstByteTimeout, DEFAULT_FIRST_BYTE_TIMEOUT_MS, 1),
+  };
 
   const clock = new Clock(options.now);
   // Two streams from one seed: ids and fault draws do not disturb each other, so switching
@@ -52,7 +62,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let requestIds = requestIdRandom();
   let store = new Store(catalog, clock, idRandom());
   const faults = new Faults(faultRandom());
-  const recorder = new Recorder(maxRecorded);
+  const recorder = new Recorder(maxRecorded, maxRecordedBytes);
   const router = new Router(
     apiRoutes(() => store),
     () => apiKeys,
@@ -71,11 +81,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       completeCheckoutNow(id);
       return { status: 303, location: successRedirect(session.successUrl, session.id) };
     },
-    record: (entry) => recorder.add(entry),
+    record: (entry) => recorder.add(maskRejectedKey(entry, apiKeys)),
     pickFault: (method, path) => faults.pick(method, path),
     nowIso: () => isoMicros(clock.nowMs()),
     requestId: () => `req_${randomHex(requestIds, 12)}`,
   });
+  server.limit(limits);
   const port = await server.listen(options.port ?? 0, host);
   const url = `http://${urlHost(host)}:${port}`;
   server.setFallbackOrigin(url);
@@ -115,6 +126,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const target: AdminTarget = { ...emulator, faultList: () => faults.list(), completeCheckoutNow };
   return emulator;
+}
+
+/**
+ * Open connections at most: a test suite holds a few dozen, so a thousand only stops a leak or
+ * a flood before it runs the process out of file descriptors.
+ */
+const DEFAULT_MAX_CONNECTIONS = 1024;
+/** How long a new connection may stay silent: real clients write at once; 10 s leaves a paused debugger room. */
+const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 10_000;
+
+function integerAtLeast(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min)
+    throw new TypeError(`${name} must be an integer >= ${min}, got ${String(value)}`);
+  return value;
+}
+
+/**
+ * The admin API serves recorded requests without authentication, so a key the emulator refused
+ * (a real one, sent here by mistake) is recorded masked, keeping only its last 4 characters
+ * when it is long enough that they give nothing away.
+ */
+function maskRejectedKey(entry: RecordedRequest, apiKeys: readonly string[]): RecordedRequest {
+  const auth = entry.headers.authorization;
+  if (auth === undefined) return entry;
+  const [scheme, key, extra] = auth.trim().split(/\s+/);
+  if (scheme?.toLowerCase() === 'bearer' && key !== undefined && extra === undefined && apiKeys.includes(key))
+    return entry;
+  const secret = key ?? scheme ?? '';
+  const hint = secret.length >= 16 ? ` …${secret.slice(-4)}` : '';
+  return {
+    ...entry,
+    headers: { ...entry.headers, authorization: `${key === undefined ? '' : `${scheme} `}[rejected key${hint}]` },
+  };
 }
 
 /** The host part of a URL that reaches `host`: wildcard binds are reached over loopback. */

@@ -121,6 +121,8 @@ export interface EntitlementDetail {
 export interface EmulatorState {
   now: string;
   customers: Customer[];
+  /** Customers removed with `DELETE /customers/{id}/` (customers.archive); their ids stay taken. */
+  archivedCustomers: Customer[];
   subscriptions: Subscription[];
   usage: Array<{ customerId: string; featureId: string; value: number }>;
   events: UsageEvent[];

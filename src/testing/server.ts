@@ -28,12 +28,21 @@ export interface ServerHooks {
   requestId(): string;
 }
 
+/** Limits on connections, so a leaking or hostile client cannot exhaust the emulator. */
+export interface ConnectionLimits {
+  /** Open connections at most; more are closed as they arrive. */
+  maxConnections: number;
+  /** Milliseconds a new connection may stay silent before it is closed. */
+  firstByteTimeout: number;
+}
+
 export class EmulatorServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closing: Promise<void> | undefined;
   private fallbackOrigin = 'http://127.0.0.1';
+  private firstByteTimeout = Number.POSITIVE_INFINITY;
 
   constructor(private readonly hooks: ServerHooks) {
     this.server = createServer((req, res) => this.onRequest(req, res));
@@ -41,8 +50,24 @@ export class EmulatorServer {
     this.server.requestTimeout = 0;
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
+      // Clients send their request as soon as they connect; one that sends nothing is a leak
+      // or an attack, and would otherwise hold its socket until close().
+      const silent = Number.isFinite(this.firstByteTimeout)
+        ? setTimeout(() => {
+            if (socket.bytesRead === 0) socket.destroy();
+          }, this.firstByteTimeout).unref()
+        : undefined;
+      socket.on('close', () => {
+        clearTimeout(silent);
+        this.sockets.delete(socket);
+      });
     });
+  }
+
+  /** Bounds the connections (see ConnectionLimits); set before listen(). */
+  limit(limits: ConnectionLimits): void {
+    this.server.maxConnections = limits.maxConnections;
+    this.firstByteTimeout = limits.firstByteTimeout;
   }
 
   listen(port: number, host: string): Promise<number> {

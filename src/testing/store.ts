@@ -32,6 +32,8 @@ const usageKey = (customerId: string, featureId: string) => `${customerId}\u0000
 
 export class Store {
   readonly customers = new Map<string, Customer>();
+  /** Archived customers: gone from the API, their ids still taken. */
+  readonly archivedCustomers = new Map<string, Customer>();
   readonly subscriptions = new Map<string, SubscriptionRecord>();
   readonly sessions = new Map<string, CheckoutSession>();
   readonly usage = new Map<string, UsageRecord>();
@@ -76,7 +78,7 @@ export class Store {
     email?: string | null | undefined;
     metadata?: Record<string, unknown> | undefined;
   }): Customer {
-    if (this.customers.has(input.customerId)) {
+    if (this.customerIdTaken(input.customerId)) {
       throw new ErrorAnswer(400, { customerId: ['customer with this customer id already exists.'] });
     }
     const now = isoMicros(this.clock.nowMs());
@@ -92,6 +94,17 @@ export class Store {
     };
     this.customers.set(customer.customerId, customer);
     return customer;
+  }
+
+  /** Whether a customer, live or archived, has this id. */
+  customerIdTaken(customerId: string): boolean {
+    return this.customers.has(customerId) || this.archivedCustomers.has(customerId);
+  }
+
+  archiveCustomer(customer: Customer): void {
+    this.customers.delete(customer.customerId);
+    customer.modifiedOn = isoMicros(this.clock.nowMs());
+    this.archivedCustomers.set(customer.customerId, customer);
   }
 
   updateCustomer(
@@ -347,6 +360,7 @@ export class Store {
     return structuredClone({
       now: isoMicros(this.clock.nowMs()),
       customers: [...this.customers.values()],
+      archivedCustomers: [...this.archivedCustomers.values()],
       subscriptions: [...this.subscriptions.values()].map((s) => this.view(s)),
       usage: [...this.usage.values()].map(({ customerId, featureId, value }) => ({ customerId, featureId, value })),
       events: [...this.events.values()],

@@ -24,6 +24,15 @@ export interface EmulatorOptions {
   now?: Date | number | undefined;
   /** How many API requests requests() keeps (oldest dropped first). Default 10 000. */
   maxRecordedRequests?: number | undefined;
+  /**
+   * How many bytes of recorded requests requests() keeps (bodies counted twice, raw and
+   * parsed, plus headers; oldest dropped first, the newest always kept). Default 64 MiB.
+   */
+  maxRecordedBytes?: number | undefined;
+  /** Open connections at most; more are closed as they arrive. Default 1024. */
+  maxConnections?: number | undefined;
+  /** Milliseconds a new connection may send nothing before it is closed. Default 10 000. */
+  firstByteTimeout?: number | undefined;
 }
 
 /** A running emulator in this process (`startEmulator()`): its URLs, and controls for tests. */

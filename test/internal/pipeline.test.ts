@@ -3,15 +3,21 @@ import { describe, it } from 'node:test';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
+  APIError,
   APIUserAbortError,
   ParityDeals,
   RateLimitError,
   ServerError,
 } from '../../src/index.node.js';
 import { rejected } from '../expect.js';
+import { MAX_RESPONSE_BYTES } from '../../src/internal/transport.js';
+import { rawServer, reply } from '../raw-server.js';
 import { useEmulator } from '../support.js';
 
 const h = useEmulator();
+
+/** The idempotency key of the first request the emulator received. */
+const sentKey = () => (h.emu.requests()[0]?.body as { idempotency_key: string } | undefined)?.idempotency_key;
 
 const usage = (customerId: string, featureId = 'api-calls') =>
   h.emu.state().usage.find((u) => u.customerId === customerId && u.featureId === featureId)?.value;
@@ -307,3 +313,298 @@ describe('responses', () => {
     assert.equal(req?.headers['x-trace'], 'abc');
   });
 });
+
+// Each of these runs once per transport: the node:http one (the default on Node) and fetch.
+const transports = [
+  ['node:http', {}],
+  ['fetch', { fetch: globalThis.fetch }],
+] as const;
+
+describe('an event whose outcome is unknown', () => {
+  it('carries its idempotency key, and resending with it counts the event once', async () => {
+    h.emu.seed({ customers: [{ customerId: 'e1' }] });
+    h.emu.setFaults([{ type: 'drop-after-handle', path: '/report/event/' }]);
+    const e = await rejected(() =>
+      h
+        .clientWith({ maxRetries: 1, maxRetryDelay: 1 })
+        .reporting.reportEvent({ customerId: 'e1', eventName: 'export' }),
+    );
+    assert.ok(e instanceof APIConnectionError && e.outcomeUnknown);
+    const sent = sentKey() as string;
+    assert.equal(e.idempotencyKey, sent, 'the key the SDK made is on the error');
+    assert.match(e.message, new RegExp(`same idempotencyKey, "${sent}"`));
+    assert.equal(JSON.parse(JSON.stringify(e)).idempotencyKey, sent);
+    h.emu.clearFaults();
+    const again = await h.client.reporting.reportEvent({
+      customerId: 'e1',
+      eventName: 'export',
+      idempotencyKey: e.idempotencyKey,
+    });
+    assert.equal(again.idempotencyKey, sent, 'and on the result');
+    assert.equal(h.emu.state().events.length, 1, 'stored once, though three requests carried it');
+  });
+
+  it('a success carries the key the SDK made', async () => {
+    h.emu.seed({ customers: [{ customerId: 'e2' }] });
+    const res = await h.client.reporting.reportEvent({ customerId: 'e2', eventName: 'export' });
+    assert.equal(res.idempotencyKey, sentKey());
+  });
+
+  it('errors of other operations have no idempotencyKey field', async () => {
+    const e = await rejected(() => h.client.customers.retrieve({ customerId: 'none' }));
+    assert.equal(Object.hasOwn(e as object, 'idempotencyKey'), false);
+  });
+});
+
+for (const [name, options] of transports) {
+  describe(`an abort after the request left (${name})`, () => {
+    it('leaves a DELTA unknown: the server applies it all the same', async () => {
+      h.emu.seed({ subscriptions: [{ customerId: 'a1', planIdentifier: 'free' }] });
+      h.emu.setFaults([{ type: 'latency', ms: 150, path: '/report/usage/' }]);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 40);
+      const e = await rejected(() =>
+        h
+          .clientWith(options)
+          .reporting.reportUsage(
+            { value: 5, customerId: 'a1', featureId: 'api-calls', behaviour: 'DELTA' },
+            { signal: controller.signal },
+          ),
+      );
+      assert.ok(e instanceof APIUserAbortError);
+      assert.equal(e.outcomeUnknown, true);
+      assert.match(e.message, /outcome is unknown/);
+      await new Promise((r) => setTimeout(r, 250));
+      assert.equal(usage('a1'), 5, 'the aborted DELTA was counted');
+      assert.equal(h.emu.requests().length, 1, 'and not sent again');
+    });
+
+    it('leaves a read known', async () => {
+      h.emu.setFaults([{ type: 'hang' }]);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 40);
+      const e = await rejected(() =>
+        h.clientWith(options).customers.retrieve({ customerId: 'x' }, { signal: controller.signal }),
+      );
+      assert.ok(e instanceof APIUserAbortError && !e.outcomeUnknown);
+    });
+
+    it('a signal aborted before the call leaves a DELTA known', async () => {
+      const e = await rejected(() =>
+        h
+          .clientWith(options)
+          .reporting.reportUsage(
+            { value: 1, customerId: 'a2', featureId: 'api-calls', behaviour: 'DELTA' },
+            { signal: AbortSignal.abort() },
+          ),
+      );
+      assert.ok(e instanceof APIUserAbortError && !e.outcomeUnknown);
+      assert.equal(h.emu.requests().length, 0);
+    });
+  });
+
+  describe(`answers that are not success (${name})`, () => {
+    it('an answer cut short after its headers leaves a DELTA unknown', async () => {
+      const raw = await rawServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        res.write('{"value":');
+        setTimeout(() => res.destroy(), 20);
+      });
+      const client = h.clientWith({ ...options, baseUrl: raw.url });
+      const e = await rejected(() =>
+        client.reporting.reportUsage({ value: 1, customerId: 'c', featureId: 'f', behaviour: 'DELTA' }),
+      );
+      assert.ok(e instanceof APIConnectionError && e.outcomeUnknown, String(e));
+      assert.equal(raw.received.length, 1);
+      await raw.close();
+    });
+
+    it('a redirect is an error naming the new place, not followed, the write known', async () => {
+      const raw = await rawServer((req, res) =>
+        req.url.startsWith('/elsewhere')
+          ? reply(res, 200, { value: 1 })
+          : reply(res, 301, '', { location: `${raw.url}/elsewhere` }),
+      );
+      const client = h.clientWith({ ...options, baseUrl: raw.url });
+      const e = await rejected(() =>
+        client.reporting.reportUsage({ value: 1, customerId: 'c', featureId: 'f', behaviour: 'DELTA' }),
+      );
+      assert.ok(e instanceof APIError && e.status === 301, String(e));
+      assert.equal(e.outcomeUnknown, false, 'a 301 means it was not handled');
+      assert.match(
+        e.message,
+        /answered 301 Moved Permanently to http:\/\/127\.0\.0\.1:\d+\/elsewhere instead of handling it/,
+      );
+      assert.match(e.message, /use https:\/\//);
+      assert.deepEqual(
+        raw.received.map((r) => r.method),
+        ['POST'],
+        'the redirect was not followed (fetch would have sent a GET there)',
+      );
+      await raw.close();
+    });
+
+    it('a 303 to a write leaves it unknown: it may have been handled', async () => {
+      const raw = await rawServer((_req, res) => reply(res, 303, '', { location: '/done' }));
+      const client = h.clientWith({ ...options, baseUrl: raw.url });
+      const e = await rejected(() =>
+        client.reporting.reportUsage({ value: 1, customerId: 'c', featureId: 'f', behaviour: 'DELTA' }),
+      );
+      assert.ok(e instanceof APIError && e.status === 303 && e.outcomeUnknown);
+      await raw.close();
+    });
+
+    it('an empty 200 fails a DELTA as unknown, and a read as known', async () => {
+      const raw = await rawServer((_req, res) => reply(res, 200, ''));
+      const client = h.clientWith({ ...options, baseUrl: raw.url, edgeApiUrl: raw.url });
+      const delta = await rejected(() =>
+        client.reporting.reportUsage({ value: 1, customerId: 'c', featureId: 'f', behaviour: 'DELTA' }),
+      );
+      assert.ok(delta instanceof APIError && delta.status === 200, String(delta));
+      assert.equal(delta.outcomeUnknown, true);
+      assert.match(delta.message, /answered 200 with an empty body, not what this operation returns/);
+      const read = await rejected(() => client.entitlements.hasAccess({ customerId: 'c', featureId: 'f' }));
+      assert.ok(read instanceof APIError && !read.outcomeUnknown, 'hasAccess does not resolve false');
+      await raw.close();
+    });
+
+    it('a 304 or a body of the wrong shape fails entitlement reads instead of denying access', async () => {
+      const answers: [number, string][] = [
+        [304, ''],
+        [200, '{}'],
+        [200, '{"customerId":"c","entitlements":"none"}'],
+        [200, '[]'],
+        [200, '<html>captive portal</html>'],
+      ];
+      let next = 0;
+      const raw = await rawServer((_req, res) => {
+        const [status, body] = answers[next++ % answers.length] as [number, string];
+        if (status === 304) {
+          res.writeHead(304);
+          res.end();
+        } else reply(res, status, body);
+      });
+      const client = h.clientWith({ ...options, edgeApiUrl: raw.url, maxRetries: 0 });
+      for (const [status, body] of answers) {
+        const e = await rejected(() => client.entitlements.getAllEntitlements({ customerId: 'c' }));
+        assert.ok(e instanceof APIError && e.status === status, `${status} ${body}: ${String(e)}`);
+        assert.equal(e.outcomeUnknown, false);
+      }
+      await raw.close();
+    });
+  });
+}
+
+describe('an outcome that may have been applied stays unknown', () => {
+  it('a SET dropped after the server stored it, then 429 twice, says so', async () => {
+    h.emu.seed({ subscriptions: [{ customerId: 'u1', planIdentifier: 'free' }] });
+    h.emu.setFaults([
+      { type: 'drop-after-handle', path: '/report/usage/', times: 1 },
+      { type: 'status', status: 429, retryAfterMs: 1, path: '/report/usage/' },
+    ]);
+    const e = await rejected(() =>
+      h.client.reporting.reportUsage({ value: 40, customerId: 'u1', featureId: 'api-calls', behaviour: 'SET' }),
+    );
+    assert.ok(e instanceof RateLimitError, String(e));
+    assert.equal(e.outcomeUnknown, true, 'the first attempt landed');
+    assert.match(e.message, /outcome is unknown after 3 attempts/);
+    assert.equal(usage('u1'), 40);
+  });
+
+  it('a read never is', async () => {
+    h.emu.setFaults([
+      { type: 'drop-after-handle', times: 1 },
+      { type: 'status', status: 404 },
+    ]);
+    const e = await rejected(() => h.client.customers.retrieve({ customerId: 'x' }));
+    assert.ok(e instanceof APIError && e.status === 404 && !e.outcomeUnknown);
+  });
+});
+
+for (const [name, options] of transports) {
+  describe(`an answer larger than MAX_RESPONSE_BYTES (${name})`, () => {
+    const size = MAX_RESPONSE_BYTES + 1024 * 1024;
+
+    it('streamed without a length: a DELTA fails as unknown with a clear error, not a crash', async () => {
+      const raw = await rawServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(256 * 1024, 'a');
+        let written = 0;
+        const pump = (): void => {
+          while (written < size && !res.destroyed) {
+            written += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        pump();
+      });
+      const e = await rejected(() =>
+        h
+          .clientWith({ ...options, baseUrl: raw.url })
+          .reporting.reportUsage({ value: 1, customerId: 'c', featureId: 'f', behaviour: 'DELTA' }),
+      );
+      assert.ok(e instanceof APIConnectionError, String(e));
+      assert.equal(e.outcomeUnknown, true, 'the server answered 200: it may well have counted it');
+      assert.match(e.message, /answered 200 with a body longer than 16777216 bytes \(MAX_RESPONSE_BYTES/);
+      assert.equal(raw.received.length, 1, 'not retried');
+      await raw.close();
+    });
+
+    it('declared in Content-Length: a read fails at once without reading it', async () => {
+      const raw = await rawServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 ** 3) });
+        res.write('{');
+      });
+      const started = Date.now();
+      const e = await rejected(() =>
+        h.clientWith({ ...options, baseUrl: raw.url }).customers.retrieve({ customerId: 'c' }),
+      );
+      assert.ok(e instanceof APIConnectionError && !e.outcomeUnknown, String(e));
+      assert.match(e.message, /declared 1073741824 bytes/);
+      assert.ok(Date.now() - started < 2000);
+      await raw.close();
+    });
+  });
+}
+
+for (const [name, options] of transports) {
+  describe(`one AbortSignal shared by many calls (${name})`, () => {
+    it('prints no MaxListenersExceededWarning, and aborts every call', async () => {
+      const warnings: Error[] = [];
+      const onWarning = (w: Error): void => {
+        warnings.push(w);
+      };
+      process.on('warning', onWarning);
+      try {
+        h.emu.seed({ customers: [{ customerId: 'm1' }] });
+        const client = h.clientWith(options);
+        const shared = new AbortController();
+        // Thirty that finish, then thirty in flight when it fires, then thirty waiting to retry.
+        await Promise.all(
+          Array.from({ length: 30 }, () => client.customers.retrieve({ customerId: 'm1' }, { signal: shared.signal })),
+        );
+        h.emu.setFaults([
+          { type: 'hang', path: '/customers/hang' },
+          { type: 'status', status: 503, retryAfter: 30 },
+        ]);
+        const calls = [
+          ...Array.from({ length: 30 }, () =>
+            rejected(() => client.customers.retrieve({ customerId: 'hang' }, { signal: shared.signal })),
+          ),
+          ...Array.from({ length: 30 }, () =>
+            rejected(() => client.customers.retrieve({ customerId: 'm1' }, { signal: shared.signal })),
+          ),
+        ];
+        await new Promise((r) => setTimeout(r, 100));
+        shared.abort();
+        const errors = await Promise.all(calls);
+        assert.ok(errors.every((e) => e instanceof APIUserAbortError));
+        await new Promise((r) => setImmediate(r));
+        assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map(String), []);
+      } finally {
+        process.off('warning', onWarning);
+      }
+    });
+  });
+}

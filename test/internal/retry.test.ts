@@ -23,19 +23,25 @@ describe('shouldRetry', () => {
       assert.equal(shouldRetry(false, { status }), false, `status ${status}`);
     assert.equal(shouldRetry(false, { transport: 'network' }), false);
     assert.equal(shouldRetry(false, { transport: 'timeout' }), false);
+    assert.equal(shouldRetry(false, { transport: 'timeout', sent: false }), true, 'it never left');
+    assert.equal(shouldRetry(true, { transport: 'abort', sent: false }), false, 'an abort is never retried');
+    assert.equal(shouldRetry(true, { transport: 'too-large' }), false);
   });
 });
 
 describe('outcomeUnknown', () => {
   it('is true when the request may have been applied', () => {
     assert.equal(outcomeUnknown({ transport: 'network' }), true);
+    assert.equal(outcomeUnknown({ transport: 'abort', sent: true }), true, 'an abort after the request left');
+    assert.equal(outcomeUnknown({ transport: 'too-large' }), true);
     assert.equal(outcomeUnknown({ transport: 'timeout' }), true);
     assert.equal(outcomeUnknown({ status: 500 }), true);
     assert.equal(outcomeUnknown({ status: 408 }), true);
   });
   it('is false when the server certainly did not act', () => {
     assert.equal(outcomeUnknown({ transport: 'connect' }), false);
-    assert.equal(outcomeUnknown({ transport: 'abort' }), false);
+    assert.equal(outcomeUnknown({ transport: 'abort', sent: false }), false);
+    assert.equal(outcomeUnknown({ transport: 'timeout', sent: false }), false);
     assert.equal(outcomeUnknown({ status: 429 }), false);
     assert.equal(outcomeUnknown({ status: 400 }), false);
   });

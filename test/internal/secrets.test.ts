@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
-import { AuthenticationError, type Logger } from '../../src/index.node.js';
+import { APIError, AuthenticationError, type Logger } from '../../src/index.node.js';
+import { rawServer, reply } from '../raw-server.js';
 import { useEmulator } from '../support.js';
 import { rejected } from '../expect.js';
 
@@ -105,5 +106,82 @@ describe('logging', () => {
       else process.env.PARITYDEALS_LOG = saved;
     }
     assert.equal(lines.length, 1);
+  });
+});
+
+describe('what a server or proxy echoes stays secret too', () => {
+  it('a token echoed in an error body and headers is cut from the message, stack, JSON, inspect, body and headers', async () => {
+    const raw = await rawServer((req, res) =>
+      reply(
+        res,
+        400,
+        { detail: `bad request from ${req.headers.authorization}`, echo: { nested: [req.headers.authorization] } },
+        { 'x-echo': String(req.headers.authorization) },
+      ),
+    );
+    const client = h.clientWith({ accessToken: TOKEN, baseUrl: raw.url });
+    const e = await rejected(client.customers.create({ customerId: 'c' }));
+    assert.ok(e instanceof APIError && e.status === 400);
+    const everything = [...renderings(e), JSON.stringify(e.body), JSON.stringify(e.headers)];
+    for (const text of everything) assert.ok(!text.includes(TOKEN), text);
+    assert.match(e.message, /bad request from Bearer \[redacted\]/);
+    assert.equal(e.headers['x-echo'], 'Bearer [redacted]');
+    await raw.close();
+  });
+
+  it('a short token is cut out as a whole word only, so messages stay readable', async () => {
+    const raw = await rawServer((req, res) =>
+      reply(res, 400, { detail: `socket closed for ${String(req.headers.authorization).slice(7)}; keep going` }),
+    );
+    const client = h.clientWith({ accessToken: 'k', baseUrl: raw.url });
+    const e = await rejected(client.customers.create({ customerId: 'c' }));
+    assert.match((e as Error).message, /socket closed for \[redacted\]; keep going/);
+    await raw.close();
+  });
+
+  it('credentials in a URL that a custom fetch puts in its error are cut out', async () => {
+    const proxied: typeof fetch = async () => {
+      throw new TypeError('fetch failed via http://proxyuser:proxypass@proxy.internal:3128', {
+        cause: Object.assign(new Error('connect ECONNRESET http://proxyuser:proxypass@proxy.internal'), {
+          code: 'ECONNRESET',
+        }),
+      });
+    };
+    const client = h.clientWith({ fetch: proxied, maxRetries: 0 });
+    const e = await rejected(client.customers.retrieve({ customerId: 'c' }));
+    for (const text of renderings(e)) assert.ok(!/proxyuser|proxypass/.test(text), text);
+    assert.match((e as Error).message, /http:\/\/\[redacted\]@proxy\.internal/);
+  });
+
+  it('debug logs redact secret-looking headers, not only authorization', async () => {
+    const { logger, lines } = capture();
+    const client = h.clientWith({
+      logger,
+      logLevel: 'debug',
+      defaultHeaders: {
+        'x-api-key': 'gateway-key-1',
+        cookie: 'session=cookie-2',
+        'proxy-authorization': 'Basic cHJveHk=',
+        'x-gateway-token': 'gw-token-3',
+        'x-team': 'billing',
+      },
+    });
+    await client.customers.create({ customerId: 'hdrs' });
+    const all = lines.join('\n');
+    for (const secret of ['gateway-key-1', 'cookie-2', 'cHJveHk=', 'gw-token-3'])
+      assert.ok(!all.includes(secret), secret);
+    assert.match(all, /"x-team":"billing"/, 'other headers are still shown');
+  });
+
+  it('a token echoed in a success body is cut from the debug log', async () => {
+    const raw = await rawServer((req, res) =>
+      reply(res, 200, { customerId: 'c', note: String(req.headers.authorization) }),
+    );
+    const { logger, lines } = capture();
+    await h.clientWith({ accessToken: TOKEN, baseUrl: raw.url, logger, logLevel: 'debug' }).customers.retrieve({
+      customerId: 'c',
+    });
+    assert.ok(!lines.join('\n').includes(TOKEN));
+    await raw.close();
   });
 });

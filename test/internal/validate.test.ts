@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/index.js';
+import { rejected } from '../expect.js';
 import { useEmulator } from '../support.js';
 
 const h = useEmulator();
@@ -266,5 +267,68 @@ describe('validation before sending', () => {
     await h.client.reporting.reportUsage({ value: 0, customerId: 'ok', featureId: 'api-calls', behaviour: 'SET' });
     await h.client.customers.update({ customerId: 'ok', metadata: {} });
     assert.equal(h.emu.requests().length, 3);
+  });
+});
+
+describe('every failure a caller can cause is a ValidationError, thrown before sending', () => {
+  const delta = { value: 5, customerId: 'v1', featureId: 'api-calls', behaviour: 'DELTA' } as const;
+  const any = (x: unknown) => x as never;
+
+  it('an id with a lone surrogate names the parameter (it was a URIError)', async () => {
+    const e = await rejected(() => h.client.customers.retrieve({ customerId: 'ab\uD800' }));
+    assert.ok(e instanceof ValidationError, String(e));
+    assert.equal(e.param, 'customerId');
+    assert.match(e.message, /lone UTF-16 surrogate/);
+    const q = await rejected(() => h.client.entitlements.hasAccess({ customerId: 'c', featureId: '\uDC00x' }));
+    assert.ok(q instanceof ValidationError && q.param === 'featureId');
+    assert.deepEqual(h.emu.requests(), []);
+  });
+
+  it('properties JSON cannot encode name the parameter (it was a TypeError)', async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const properties of [cyclic, { n: 10n }]) {
+      const e = await rejected(() => h.client.reporting.reportEvent({ customerId: 'c', eventName: 'e', properties }));
+      assert.ok(e instanceof ValidationError && e.param === 'properties', String(e));
+    }
+    assert.deepEqual(h.emu.requests(), []);
+  });
+
+  it('per-request options are checked: a bad timeout no longer sends the DELTA and then reports a timeout', async () => {
+    h.emu.seed({ subscriptions: [{ customerId: 'v1', planIdentifier: 'free' }] });
+    const bad: [unknown, string, RegExp][] = [
+      [{ timeout: 0 }, 'options.timeout', /above 0/],
+      [{ timeout: -5 }, 'options.timeout', /got -5/],
+      [{ timeout: Number.NaN }, 'options.timeout', /got NaN/],
+      [{ timeout: 1e10 }, 'options.timeout', /at most 2147483647/],
+      [{ timeout: '100' }, 'options.timeout', /got "100"/],
+      [{ maxRetries: Number.POSITIVE_INFINITY }, 'options.maxRetries', /from 0 to 10, got Infinity/],
+      [{ maxRetries: 1.5 }, 'options.maxRetries', /integer/],
+      [{ maxRetries: 11 }, 'options.maxRetries', /from 0 to 10/],
+      [{ signal: {} }, 'options.signal', /an AbortSignal/],
+      [{ headers: { 'x-a': 'ok\r\nx-injected: 1' } }, 'options.headers.x-a', /without CR, LF/],
+      [{ headers: { 'x a': 'v' } }, 'options.headers["x a"]', /header named/],
+      [{ headers: 'x-a: 1' }, 'options.headers', /an object of header names/],
+      ['fast', 'options', /an object/],
+    ];
+    for (const [options, param, message] of bad) {
+      const e = await rejected(() => h.client.reporting.reportUsage(delta, any(options)));
+      assert.ok(e instanceof ValidationError, `${JSON.stringify(options)}: ${String(e)}`);
+      assert.equal(e.param, param);
+      assert.match(e.message, message);
+      assert.match(e.message, /^reporting\.reportUsage: /);
+    }
+    assert.deepEqual(h.emu.requests(), [], 'nothing was sent');
+    assert.equal(h.emu.state().usage.find((u) => u.customerId === 'v1')?.value ?? 0, 0, 'no DELTA landed');
+  });
+
+  it('maxRetries at its cap is still bounded', async () => {
+    h.emu.setFaults([{ type: 'status', status: 503, retryAfterMs: 1 }]);
+    const started = Date.now();
+    await rejected(() =>
+      h.clientWith({ maxRetryDelay: 1 }).customers.retrieve({ customerId: 'x' }, { maxRetries: 10 }),
+    );
+    assert.equal(h.emu.requests().length, 11);
+    assert.ok(Date.now() - started < 3000);
   });
 });

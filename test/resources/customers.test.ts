@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidRequestError, NotFoundError, ValidationError } from '../../src/index.js';
+import { APIConnectionError, InvalidRequestError, NotFoundError, ValidationError } from '../../src/index.js';
 import { useEmulator } from '../support.js';
 import { rejected } from '../expect.js';
 
@@ -116,5 +116,46 @@ describe('customers', () => {
     ]);
     const second = await first.getNextPage();
     assert.equal(second.results[0]?.customerId, first.results.length === 10 ? ids[10] : undefined);
+  });
+});
+
+describe('customers.archive', () => {
+  it('sends DELETE /customers/{id}/ with no body; the customer is then gone, its id still taken', async () => {
+    h.emu.seed({ customers: [{ customerId: 'gone/1', name: 'Gone' }] });
+    const res = await h.client.customers.archive({ customerId: 'gone/1' });
+    assert.deepEqual(res, { customerId: 'gone/1', message: 'Customer archived successfully.' });
+    const [req] = h.emu.requests();
+    assert.equal(req?.method, 'DELETE');
+    assert.equal(req?.path, '/api/v1/customers/gone%2F1/');
+    assert.equal(req?.rawBody, '');
+    assert.equal(req?.headers['content-type'], undefined);
+    const state = h.emu.state();
+    assert.deepEqual(state.customers, []);
+    assert.equal(state.archivedCustomers[0]?.customerId, 'gone/1');
+    assert.ok((await rejected(() => h.client.customers.retrieve({ customerId: 'gone/1' }))) instanceof NotFoundError);
+    const again = await rejected(() => h.client.customers.archive({ customerId: 'gone/1' }));
+    assert.ok(again instanceof NotFoundError);
+    const create = await rejected(() => h.client.customers.create({ customerId: 'gone/1' }));
+    assert.ok(create instanceof InvalidRequestError);
+  });
+
+  it('answers with 204 and an empty body, which only archive accepts', async () => {
+    h.emu.seed({ customers: [{ customerId: 'a204' }] });
+    const { response } = await h.client.customers.archive({ customerId: 'a204' }).withResponse();
+    assert.equal(response.status, 204);
+  });
+
+  it('is not retried after a lost answer, which leaves the outcome unknown', async () => {
+    h.emu.seed({ customers: [{ customerId: 'lost' }] });
+    h.emu.setFaults([{ type: 'drop-after-handle', method: 'DELETE' }]);
+    const e = await rejected(() => h.client.customers.archive({ customerId: 'lost' }));
+    assert.ok(e instanceof APIConnectionError && e.outcomeUnknown);
+    assert.equal(h.emu.requests().length, 1);
+  });
+
+  it('refuses a missing customerId before sending', async () => {
+    const e = await rejected(() => h.client.customers.archive({} as never));
+    assert.ok(e instanceof ValidationError && e.param === 'customerId');
+    assert.deepEqual(h.emu.requests(), []);
   });
 });

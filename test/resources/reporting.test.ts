@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { EMULATOR_ORG_ID } from '../../src/testing/index.js';
 import { useEmulator } from '../support.js';
 
 const h = useEmulator();
@@ -56,6 +57,7 @@ describe('reporting', () => {
     assert.deepEqual(body.properties, { pageCount: 3, nested_key: { innerKey: 1 } });
     assert.equal(body.event_name, 'report.generated');
     assert.equal(echo.idempotencyKey, body.idempotency_key);
+    assert.equal(echo.orgId, EMULATOR_ORG_ID, 'the answer carries orgId, as both official SDKs type it');
   });
 
   it('reportEvent keeps a given key and formats a given Date', async () => {

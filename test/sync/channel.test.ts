@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { it } from 'node:test';
-import { ParityDealsError } from '../../src/index.node.js';
+import { APIConnectionError, ParityDealsError } from '../../src/index.node.js';
 import { WorkerChannel } from '../../src/sync/channel.js';
 import type { PlainSpec, WorkerConfig } from '../../src/sync/protocol.js';
 import { workerBootstrap, workerFile } from '../../src/sync/worker-file.js';
@@ -14,6 +14,7 @@ const config: WorkerConfig = {
   edgeApiUrl: 'http://127.0.0.1:9',
   apiVersion: 'v1',
   timeout: 1000,
+  connectTimeout: 3000,
   edgeTimeout: 1000,
   maxRetries: 0,
   maxRetryDelay: 0,
@@ -82,4 +83,26 @@ it('a worker that died while idle is replaced before the next call, which goes t
   assert.ok(second.ok);
   assert.notEqual(second.data, first.data, 'answered by a new thread');
   channel.close();
+});
+
+it('a worker lost during a write reports the outcome as unknown, with the event key', () => {
+  const channel = new WorkerChannel(broken, config);
+  const write: PlainSpec = { ...spec('die'), method: 'POST', idempotencyKey: 'key-1' };
+  const { error } = timed(() => channel.call({ spec: write, options: undefined }, 10_000));
+  assert.ok(error instanceof APIConnectionError, String(error));
+  assert.equal(error.outcomeUnknown, true, 'the worker may have sent it');
+  assert.equal(error.idempotencyKey, 'key-1');
+  assert.match(error.message, /die: .*stopped unexpectedly.*outcome is unknown.*"key-1"/s);
+  const read = timed(() => channel.call({ spec: spec('die'), options: undefined }, 10_000));
+  assert.ok(read.error instanceof APIConnectionError && !read.error.outcomeUnknown, 'a read is never unknown');
+  channel.close();
+});
+
+it('close() is final: a call afterwards throws and starts no worker', () => {
+  const channel = new WorkerChannel(broken, config);
+  channel.close();
+  channel.start();
+  const { error } = timed(() => channel.call({ spec: spec('echo'), options: undefined }, 10_000));
+  assert.ok(error instanceof ParityDealsError);
+  assert.match(error.message, /was closed/);
 });

@@ -28,6 +28,7 @@ const cases: Case[] = [
   { name: 'customers.retrieve', call: (c) => c.customers.retrieve({ customerId: 'cust-a' }) },
   { name: 'customers.retrieve (id needing escapes)', call: (c) => c.customers.retrieve({ customerId: 'we ird/id?#' }) },
   { name: 'customers.list', call: (c) => c.customers.list({ page: 1, pageSize: 2 }) },
+  { name: 'customers.archive', call: (c, t) => c.customers.archive({ customerId: `old-${t}` }) },
   {
     name: 'checkout.createSession',
     call: (c) =>
@@ -105,7 +106,12 @@ describe('sync client: every method, same as the async client', () => {
     r.async.entitlements.invalidate();
     r.sync.entitlements.invalidate();
     await r.emu.seed({
-      customers: [{ customerId: 'cust-b', email: 'b@example.com' }, { customerId: 'we ird/id?#' }],
+      customers: [
+        { customerId: 'cust-b', email: 'b@example.com' },
+        { customerId: 'we ird/id?#' },
+        { customerId: 'old-A' },
+        { customerId: 'old-S' },
+      ],
       subscriptions: [
         { id: 'sub-a', customerId: 'cust-a', planIdentifier: 'plan-pro-monthly', chargePeriod: 'MONTHLY' },
         { id: 'sub-topup', customerId: 'cust-a', planIdentifier: 'api-calls-topup', chargePeriod: 'ONE_TIME' },

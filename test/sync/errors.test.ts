@@ -2,7 +2,9 @@
 // validation failures before anything is sent; timeouts within bounds; the token never shown.
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { beforeEach, describe, it } from 'node:test';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -212,5 +214,55 @@ describe('sync client: errors', () => {
       assert.equal(error.param, param);
     }
     assert.deepEqual(await r.emu.requests(), []);
+  });
+});
+
+describe('sync client: answers it cannot use', () => {
+  let child: ChildProcess;
+  let base = '';
+  before(async () => {
+    child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/raw-answers.mjs', import.meta.url))], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const port = await new Promise<string>((resolve) =>
+      child.stdout?.once('data', (d: Buffer) => resolve(String(d).trim())),
+    );
+    base = `http://127.0.0.1:${port}`;
+  });
+  after(() => {
+    child.kill();
+  });
+  const client = (prefix: string) =>
+    ParityDeals.createSyncClient({
+      accessToken: 'k',
+      baseUrl: `${base}/${prefix}`,
+      edgeApiUrl: `${base}/${prefix}/edge`,
+      logLevel: 'off',
+      maxRetries: 0,
+    });
+  const delta = { value: 1, customerId: 'c', featureId: 'f', behaviour: 'DELTA' } as const;
+
+  it('an answer above MAX_RESPONSE_BYTES fails a DELTA as unknown, and the worker lives on', () => {
+    const sync = client('huge');
+    try {
+      const e = thrown(() => sync.reporting.reportUsage(delta));
+      assert.ok(e instanceof APIConnectionError, String(e));
+      assert.equal(e.outcomeUnknown, true);
+      assert.match(e.message, /MAX_RESPONSE_BYTES/);
+      const again = thrown(() => sync.reporting.reportUsage(delta));
+      assert.ok(again instanceof APIConnectionError && again.outcomeUnknown, 'the same worker answered again');
+    } finally {
+      sync.close();
+    }
+  });
+
+  it('an answer cut after its headers leaves a DELTA unknown', () => {
+    const sync = client('partial');
+    try {
+      const e = thrown(() => sync.reporting.reportUsage(delta));
+      assert.ok(e instanceof APIConnectionError && e.outcomeUnknown, String(e));
+    } finally {
+      sync.close();
+    }
   });
 });

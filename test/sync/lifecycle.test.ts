@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { ParityDeals as UniversalParityDeals } from '../../src/index.js';
-import { type Logger, ParityDeals, ParityDealsError, ServerError } from '../../src/index.node.js';
+import { type Logger, ParityDeals, ParityDealsError, ServerError, ValidationError } from '../../src/index.node.js';
 import { thrown } from '../expect.js';
 import { useRig } from './helpers.js';
 
@@ -39,6 +39,40 @@ describe('sync client: lifecycle', () => {
     assert.deepEqual(await r.emu.requests(), []);
   });
 
+  it('close() from inside a call (a parameter getter) stops that call: no request, no new worker', async () => {
+    const client = ParityDeals.createSyncClient(r.options);
+    await r.emu.clearRequests();
+    const params = {
+      get customerId() {
+        client.close();
+        return 'c1';
+      },
+    };
+    const error = thrown(() => client.customers.retrieve(params));
+    assert.ok(error instanceof ParityDealsError, String(error));
+    assert.match(error.message, /closed/);
+    assert.throws(() => client.customers.retrieve({ customerId: 'c1' }), /closed/);
+    assert.deepEqual(await r.emu.requests(), [], 'the call did not start a worker to send it');
+  });
+
+  it('bad per-request options and ids are ValidationErrors naming them, as in the async client', async () => {
+    await r.emu.clearRequests();
+    const delta = { value: 1, customerId: 'c1', featureId: 'api-calls', behaviour: 'DELTA' } as const;
+    const bad: [() => unknown, string][] = [
+      [() => r.sync.reporting.reportUsage(delta, { timeout: 0 }), 'options.timeout'],
+      [() => r.sync.reporting.reportUsage(delta, { timeout: Number.NaN }), 'options.timeout'],
+      [() => r.sync.reporting.reportUsage(delta, { maxRetries: Number.POSITIVE_INFINITY }), 'options.maxRetries'],
+      [() => r.sync.reporting.reportUsage(delta, { headers: { 'x-a': 'v\r\nx-b: 1' } }), 'options.headers.x-a'],
+      [() => r.sync.customers.retrieve({ customerId: '\uD800' }), 'customerId'],
+    ];
+    for (const [call, param] of bad) {
+      const error = thrown(call);
+      assert.ok(error instanceof ValidationError, String(error));
+      assert.equal(error.param, param);
+    }
+    assert.deepEqual(await r.emu.requests(), []);
+  });
+
   it('a signal is refused with a clear error before anything is sent', async () => {
     await r.emu.clearRequests();
     const error = thrown(() =>
@@ -55,7 +89,7 @@ describe('sync client: lifecycle', () => {
     assert.match(error.message, /custom `fetch`/);
     assert.throws(
       () => ParityDeals.createSyncClient({ ...r.options, timeout: -1 }),
-      /timeout must be a positive number/,
+      /timeout must be a number of milliseconds above 0/,
     );
     assert.throws(() => ParityDeals.createSyncClient({ ...r.options, accessToken: ' ' }), /No access token/);
   });

@@ -74,6 +74,31 @@ describe('admin API', () => {
     assert.equal((await admin('POST', '/clock', {})).status, 400);
   });
 
+  it('clock: a step past the year 9999 is refused and changes nothing', async () => {
+    const before = (await admin('GET', '/clock')).body.now;
+    const refused = await admin('POST', '/clock', { advanceMs: 1e300 });
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.detail, /past 9999-12-31.*unchanged/);
+    const after = (await admin('GET', '/clock')).body.now;
+    assert.equal(after.slice(0, 16), before.slice(0, 16), 'the clock did not move');
+    assert.equal((await call(emu, 'POST', '/customers/', { customerId: 'still-works' })).status, 201);
+    assert.equal((await admin('GET', '/state')).status, 200);
+  });
+
+  it('requests: a rejected key is recorded masked; an accepted one as sent', async () => {
+    await call(emu, 'GET', '/customers/', undefined, { key: 'pd_live_REAL_SECRET_KEY_9876' });
+    await call(emu, 'GET', '/customers/', undefined, { key: 'short' });
+    await call(emu, 'GET', '/customers/', undefined, { headers: { authorization: 'Basic dXNlcjpwYXNz' }, key: null });
+    await call(emu, 'GET', '/customers/');
+    const recorded = (await admin('GET', '/requests')).body as Array<{ headers: Record<string, string> }>;
+    assert.deepEqual(
+      recorded.map((r) => r.headers.authorization),
+      ['Bearer [rejected key …9876]', 'Bearer [rejected key]', 'Basic [rejected key]', `Bearer ${emu.apiKey}`],
+    );
+    assert.ok(!JSON.stringify(recorded).includes('REAL_SECRET'));
+    assert.ok(!JSON.stringify(emu.requests()).includes('dXNlcjpwYXNz'));
+  });
+
   it('seed, state, checkout completion and reset', async () => {
     const seeded = await admin('POST', '/seed', {
       customers: [{ customerId: 'c1', email: 'c1@x.co' }],
@@ -102,6 +127,7 @@ describe('admin API', () => {
     assert.equal(done.body.customerId, 'c1');
     const state = (await admin('GET', '/state')).body;
     assert.deepEqual(Object.keys(state).sort(), [
+      'archivedCustomers',
       'checkoutSessions',
       'customers',
       'events',

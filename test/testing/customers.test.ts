@@ -124,10 +124,25 @@ describe('customers', () => {
     assert.equal(route.status, 404);
     assert.deepEqual(route.body, { detail: 'Not found.' });
     assert.equal((await call(emu, 'GET', '/customers')).status, 404, 'the trailing slash is part of the route');
-    const wrong = await call(emu, 'DELETE', '/customers/x/');
+    const wrong = await call(emu, 'PUT', '/customers/x/');
     assert.equal(wrong.status, 405);
-    assert.deepEqual(wrong.body, { detail: 'Method "DELETE" not allowed.' });
-    assert.equal(wrong.headers.get('allow'), 'GET, PATCH');
+    assert.deepEqual(wrong.body, { detail: 'Method "PUT" not allowed.' });
+    assert.equal(wrong.headers.get('allow'), 'GET, PATCH, DELETE');
+  });
+
+  it('archives with DELETE: 204 and no body, then 404; the id stays taken', async () => {
+    await call(emu, 'POST', '/customers/', { customerId: 'arch' });
+    const gone = await call(emu, 'DELETE', '/customers/arch/');
+    assert.equal(gone.status, 204);
+    assert.equal(gone.body, undefined);
+    assert.equal((await call(emu, 'GET', '/customers/arch/')).status, 404);
+    assert.equal((await call(emu, 'DELETE', '/customers/arch/')).status, 404);
+    assert.equal((await call(emu, 'GET', '/customers/')).body.count, 0);
+    assert.equal((await call(emu, 'POST', '/customers/', { customerId: 'arch' })).status, 400);
+    assert.deepEqual(
+      emu.state().archivedCustomers.map((c) => c.customerId),
+      ['arch'],
+    );
   });
 
   it('treats a percent-encoded id as one segment, decoded once', async () => {

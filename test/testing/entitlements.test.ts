@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { startEmulator, type Emulator } from '../../src/testing/index.js';
+import { EMULATOR_ORG_ID, startEmulator, type Emulator } from '../../src/testing/index.js';
 import { call, subscribed } from './helpers.js';
 
 describe('entitlements', () => {
@@ -278,6 +278,7 @@ describe('reporting', () => {
       timestamp: event.timestamp,
       resourceId: null,
       properties: { snake_case: 1, camelCase: 2 },
+      orgId: EMULATOR_ORG_ID,
     });
     const second = await call(emu, 'POST', '/report/event/', { ...event, properties: { other: true } });
     assert.equal(second.status, 201);

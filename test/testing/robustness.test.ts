@@ -103,3 +103,66 @@ describe('robustness', () => {
     assert.equal(Object.getPrototypeOf(out), Object.prototype);
   });
 });
+
+describe('bounded under abuse', () => {
+  it('recorded requests are capped by bytes too, and the admin API still serves them', async () => {
+    const emu = await startEmulator({ maxRecordedBytes: 4 * 1024 * 1024 });
+    try {
+      const big = 'x'.repeat(900 * 1024);
+      for (let i = 0; i < 20; i++) await call(emu, 'POST', '/customers/', { customerId: `big${i}`, name: big });
+      const kept = emu.requests();
+      assert.ok(kept.length >= 1 && kept.length <= 3, `kept ${kept.length}`);
+      assert.equal((kept.at(-1)?.body as { customerId?: string } | undefined)?.customerId, 'big19', 'the newest stays');
+      const res = await fetch(`${emu.url}/__emulator/requests`);
+      assert.equal(res.status, 200);
+      assert.ok((await res.text()).length < 4 * 1024 * 1024);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('a connection that never sends a byte is closed; one that sent a request is kept', async () => {
+    const emu = await startEmulator({ firstByteTimeout: 150 });
+    try {
+      const silent = connect(emu.port, '127.0.0.1');
+      const talking = connect(emu.port, '127.0.0.1', () =>
+        talking.write(`GET /api/v1/customers/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${emu.apiKey}\r\n\r\n`),
+      );
+      talking.resume();
+      let talkingClosed = false;
+      talking.on('close', () => {
+        talkingClosed = true;
+      });
+      const started = Date.now();
+      await new Promise<void>((resolve) => silent.on('close', () => resolve()));
+      const took = Date.now() - started;
+      assert.ok(took >= 100 && took < 3000, `closed after ${took} ms`);
+      assert.equal(talkingClosed, false, 'a connection in use is left alone');
+      talking.destroy();
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('connections beyond maxConnections are closed as they arrive, and the emulator keeps serving', async () => {
+    const emu = await startEmulator({ maxConnections: 3, firstByteTimeout: 60_000 });
+    const sockets = Array.from({ length: 8 }, () => connect(emu.port, '127.0.0.1'));
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const open = sockets.filter((s) => !s.destroyed && s.readyState === 'open' && !s.readableEnded);
+      assert.equal(open.length, 3);
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal((await call(emu, 'GET', '/customers/')).status, 200);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await emu.close();
+    }
+  });
+
+  it('refuses nonsense limits', async () => {
+    await assert.rejects(startEmulator({ maxConnections: 0 }), /maxConnections must be an integer >= 1/);
+    await assert.rejects(startEmulator({ firstByteTimeout: Number.NaN }), /firstByteTimeout must be/);
+    await assert.rejects(startEmulator({ maxRecordedBytes: -1 }), /maxRecordedBytes must be/);
+  });
+});

@@ -9,9 +9,7 @@ export const customersArchive: CommandSpec = {
   api: true,
   define: (command) => command.argument('<customerId>', 'your id for the customer'),
   async run(ctx, [customerId]) {
-    // customers.archive lands with issue 12; typed here until then.
-    const customers = ctx.client().customers as unknown as { archive(p: { customerId: string }): Promise<unknown> };
-    ctx.print(await customers.archive({ customerId: customerId as string }));
+    ctx.print(await ctx.client().customers.archive({ customerId: customerId as string }));
     return 0;
   },
 };

@@ -1,0 +1,207 @@
+// The Redis outbox against a real redis-server (started here on a free port, no persistence):
+// a fleet instance killed with its reports undelivered is adopted by another, which delivers
+// each report once; node-redis works as well as ioredis.
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { ParityDeals } from '../../src/index.node.js';
+import { type Emulator, startEmulator } from '../../src/testing/index.js';
+import type { UsageFailure } from '../../src/usage/flusher.js';
+
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'outbox-child.ts');
+
+function hasRedisServer(): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const skip =
+  !hasRedisServer() && !process.env.CI
+    ? 'redis-server is not installed (apt-get install -y redis-server); required when CI is set'
+    : false;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+let server: ChildProcess | undefined;
+let redisUrl = '';
+let emu: Emulator;
+const clients: Array<{ quit(): Promise<unknown> }> = [];
+
+before(async () => {
+  emu = await startEmulator();
+  if (skip) return;
+  const port = await freePort();
+  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    server?.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('Ready to accept connections')) resolve();
+    });
+    server?.on('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
+  });
+  redisUrl = `redis://127.0.0.1:${port}`;
+});
+beforeEach(async () => {
+  emu.reset();
+  emu.seed({ customers: Array.from({ length: 100 }, (_, i) => ({ customerId: `c${i}` })) });
+  if (!skip) {
+    const r = new Redis(redisUrl);
+    await r.flushall();
+    await r.quit();
+  }
+});
+after(async () => {
+  for (const c of clients) await c.quit().catch(() => {});
+  server?.kill('SIGTERM');
+  await emu.close();
+});
+
+/** Both base URLs on a dead port: the options need the pair. */
+async function deadHosts(): Promise<{ baseUrl: string; edgeApiUrl: string }> {
+  const url = await deadUrl();
+  return { baseUrl: url, edgeApiUrl: `${url}/edge` };
+}
+
+async function deadUrl(): Promise<string> {
+  return `http://127.0.0.1:${await freePort()}`;
+}
+
+function meters(): Record<string, number> {
+  return Object.fromEntries(emu.state().usage.map((u) => [u.customerId, u.value]));
+}
+
+describe('usage.outbox: Redis', { skip }, () => {
+  it('two instances on one Redis, one killed with 25 000 reports undelivered: the other delivers them, once', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+      env: { ...process.env, REDIS_URL: redisUrl, PD_URL: await deadUrl(), REPORTS: '25000' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const exited = new Promise((r) => child.on('exit', (_c, signal) => r(signal)));
+    for (let i = 0; i < 400 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 50));
+    const killed = JSON.parse(out.split('\n')[0] as string).totals as Record<string, number>;
+
+    // The survivor runs meanwhile against the API, recording its own reports on the same keys.
+    const failures: UsageFailure[] = [];
+    const redis = new Redis(redisUrl);
+    clients.push(redis);
+    const survivor = new ParityDeals({
+      accessToken: emu.apiKey,
+      baseUrl: emu.url,
+      edgeApiUrl: emu.edgeUrl,
+      logLevel: 'off',
+      usage: { flushInterval: 20, outbox: { redis, leaseMs: 1000 }, onError: (f) => failures.push(f) },
+    });
+    const own: Record<string, number> = {};
+    for (let i = 0; i < 25_000; i++) {
+      const customerId = `c${i % 90}`;
+      survivor.reporting.record({ value: 2, customerId, featureId: 'api-calls', behaviour: 'DELTA' });
+      own[customerId] = (own[customerId] ?? 0) + 2;
+    }
+    child.kill('SIGKILL');
+    assert.equal(await exited, 'SIGKILL');
+
+    // Within a lease and a scan, the survivor adopts the dead journal and delivers it.
+    const want: Record<string, number> = { ...killed };
+    for (const [c, v] of Object.entries(own)) want[c] = (want[c] ?? 0) + v;
+    const explained = () => {
+      const got = meters();
+      const unknown: Record<string, number> = {};
+      for (const f of failures) unknown[f.customerId] = (unknown[f.customerId] ?? 0) + f.value;
+      return Object.entries(want).every(([c, v]) => (got[c] ?? 0) + (unknown[c] ?? 0) === v);
+    };
+    for (let i = 0; i < 100 && !explained(); i++) {
+      await survivor.reporting.flush();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await survivor.close();
+    for (const f of failures) assert.deepEqual([f.behaviour, f.outcomeUnknown], ['DELTA', true]);
+    const got = meters();
+    for (const [c, v] of Object.entries(want)) {
+      const unknown = failures.filter((f) => f.customerId === c).reduce((s, f) => s + f.value, 0);
+      assert.equal((got[c] ?? 0) + unknown, v, c);
+    }
+    const logs = await redis.keys('paritydeals:usage:log:*');
+    const left = logs.length ? await Promise.all(logs.map((k) => redis.llen(k))) : [];
+    assert.ok(
+      left.every((n) => n === 0 || logs.length === 1),
+      `the dead journal was deleted once adopted: ${JSON.stringify(logs)}`,
+    );
+  });
+
+  it('an instance whose lease another took stops delivering: record() drops with reason outbox', async () => {
+    const redis = new Redis(redisUrl);
+    clients.push(redis);
+    const drops: string[] = [];
+    const client = new ParityDeals({
+      accessToken: emu.apiKey,
+      baseUrl: emu.url,
+      edgeApiUrl: emu.edgeUrl,
+      logLevel: 'off',
+      usage: { flushInterval: 10, outbox: { redis, leaseMs: 300 }, onDrop: (_r, why) => drops.push(why) },
+    });
+    client.reporting.record({ value: 1, customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA' });
+    for (let i = 0; i < 50 && meters().c0 !== 1; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(meters().c0, 1);
+    const [lease] = await redis.keys('paritydeals:usage:lease:*');
+    await redis.set(lease as string, 'another-instance', 'PX', 10_000);
+    await new Promise((r) => setTimeout(r, 250)); // a renewal finds the lease gone
+    assert.equal(
+      client.reporting.record({ value: 5, customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA' }),
+      false,
+    );
+    assert.deepEqual(drops, ['outbox']);
+    await client.close();
+    assert.equal(meters().c0, 1);
+  });
+
+  it('works over node-redis too: recorded while the API is down, delivered by the next instance', async () => {
+    const a = createClient({ url: redisUrl });
+    await a.connect();
+    clients.push({ quit: () => a.quit() });
+    const down = new ParityDeals({
+      accessToken: emu.apiKey,
+      ...(await deadHosts()),
+      logLevel: 'off',
+      maxRetries: 0,
+      usage: { flushInterval: 60_000, outbox: { redis: a, leaseMs: 500 } },
+    });
+    for (let i = 0; i < 1000; i++)
+      down.reporting.record({ value: 1, customerId: `c${i % 10}`, featureId: 'api-calls', behaviour: 'DELTA' });
+    await down.close(); // refused: left in Redis, lease given up
+
+    const b = createClient({ url: redisUrl });
+    await b.connect();
+    clients.push({ quit: () => b.quit() });
+    const up = new ParityDeals({
+      accessToken: emu.apiKey,
+      baseUrl: emu.url,
+      edgeApiUrl: emu.edgeUrl,
+      logLevel: 'off',
+      usage: { flushInterval: 20, outbox: { redis: b, leaseMs: 500 } },
+    });
+    for (let i = 0; i < 50 && Object.keys(meters()).length < 10; i++) await new Promise((r) => setTimeout(r, 50));
+    await up.close();
+    assert.deepEqual(meters(), Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`c${i}`, 100])));
+  });
+});
