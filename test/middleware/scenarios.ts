@@ -36,6 +36,11 @@ const OUTAGE_OPTIONS: ClientOptions = { maxRetries: 0, edgeTimeout: 500 };
 export function middlewareScenarios(framework: string, serve: Serve): void {
   const h = useEmulator();
   const edgeRequests = () => h.emu.requests().filter((r) => r.host === 'edge').length;
+  const usageReports = () =>
+    h.emu
+      .requests()
+      .filter((r) => r.path.includes('/report/usage'))
+      .map((r) => r.body as { customer_id: string; feature_id: string; value: number; behaviour: string });
 
   async function withApp<T>(client: ParityDeals, routes: Route[], body: (get: Getter) => Promise<T>): Promise<T> {
     const app = await serve(client, routes);
@@ -152,6 +157,60 @@ export function middlewareScenarios(framework: string, serve: Serve): void {
         const answer = await get('/closed', 'pro');
         assert.equal(answer.status, 200);
         assert.equal((answer.body as Echo).entitlement?.entitlement?.featureId, feature);
+      });
+    });
+
+    it('meters a DELTA per let-through request whose response succeeded, sent by the buffered reporter', async () => {
+      h.emu.seed({
+        subscriptions: [
+          { customerId: 'pro', planIdentifier: 'plan-pro-monthly' },
+          { customerId: 'free', planIdentifier: 'free' },
+        ],
+      });
+      const routes: Route[] = [
+        { path: '/api', featureId: 'api-calls', options: { meter: true } },
+        { path: '/api/fail', featureId: 'api-calls', options: { meter: true }, status: 500 },
+        {
+          path: '/bulk',
+          featureId: 'premium-reporting',
+          options: { meter: { featureId: 'api-calls', value: () => 5 } },
+        },
+        { path: '/reports', featureId: 'premium-reporting', options: { meter: true } },
+      ];
+      await withApp(h.client, routes, async (get) => {
+        for (let i = 0; i < 3; i++) assert.equal((await get('/api', 'pro')).status, 200);
+        assert.equal((await get('/api/fail', 'pro')).status, 500, 'not billed');
+        assert.equal((await get('/bulk', 'pro')).status, 200);
+        assert.equal((await get('/reports', 'free')).status, 403, 'refused: not billed');
+        await h.client.reporting.flush();
+      });
+      const reports = usageReports();
+      assert.ok(reports.length >= 1);
+      assert.ok(reports.every((r) => r.behaviour === 'DELTA'));
+      assert.deepEqual(
+        Object.fromEntries(
+          ['pro', 'free'].flatMap((c) =>
+            ['api-calls', 'premium-reporting'].map((f) => [
+              `${c}/${f}`,
+              reports.filter((r) => r.customer_id === c && r.feature_id === f).reduce((s, r) => s + r.value, 0),
+            ]),
+          ),
+        ),
+        { 'pro/api-calls': 8, 'pro/premium-reporting': 0, 'free/api-calls': 0, 'free/premium-reporting': 0 },
+      );
+    });
+
+    it('the metered request that uses up a hard limit refuses the next one, with no request', async () => {
+      h.emu.seed({
+        subscriptions: [{ customerId: 'free', planIdentifier: 'free' }],
+        usage: [{ customerId: 'free', featureId: 'api-calls', value: 998 }],
+      });
+      await withApp(h.client, [{ path: '/api', featureId: 'api-calls', options: { meter: true } }], async (get) => {
+        assert.equal((await get('/api', 'free')).status, 200);
+        assert.equal((await get('/api', 'free')).status, 200);
+        const refused = await get('/api', 'free');
+        assert.equal(refused.status, 403);
+        assert.equal(edgeRequests(), 1, 'the recorded usage moved the cached meter');
       });
     });
 
