@@ -40,6 +40,10 @@ describe('paritydeals API commands', () => {
         .sort(),
       ['cust_1', 'cust_2'],
     );
+    const archived = await cli(['customers', 'archive', 'cust_2'], env);
+    assert.equal(archived.code, 0, archived.err);
+    assert.equal(archived.json().customerId, 'cust_2');
+    assert.ok(h.emu.requests().some((r) => r.method === 'DELETE' && r.path === '/api/v1/customers/cust_2/'));
     const table = await cli(['customers', 'list', '--pretty'], env);
     assert.match(table.out, /^id\s+customerId\s+name\s+email/);
     assert.match(table.out, /cust_1\s+Ada L\.\s+ada@example\.com/);

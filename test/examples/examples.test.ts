@@ -3,7 +3,7 @@
 // route and the Worker are bundled the way their runtimes' tools do it, on the edge entry, and
 // the Worker runs in workerd (Miniflare).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,8 +17,8 @@ const h = useEmulator();
 let project: Consumer;
 
 before(() => {
-  project = consumer(['hono']);
-  for (const example of ['hono-route', 'sync-script', 'cloudflare-worker']) {
+  project = consumer(['express', 'hono']);
+  for (const example of ['express-app', 'hono-route', 'sync-script', 'cloudflare-worker']) {
     cpSync(join(root, 'examples', example), project.dir, { recursive: true });
   }
 });
@@ -71,6 +71,46 @@ const usageReports = () =>
 describe('examples', () => {
   it('type-check in a strict project that depends on the package', async () => {
     assert.equal(await project.typecheck(), '');
+  });
+
+  it('express-app: gates /reports, meters /api/search, and sends the usage on SIGTERM', async () => {
+    h.emu.seed({
+      subscriptions: [
+        { customerId: 'pro', planIdentifier: 'plan-pro-monthly' },
+        { customerId: 'free', planIdentifier: 'free' },
+      ],
+    });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+      cwd: project.dir,
+      env: { ...process.env, ...env(), PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const url = await until(`the server (${err})`, () => /listening on (http:\S+)/.exec(out)?.[1], 20_000);
+      const get = (path: string, customerId: string) =>
+        fetch(`${url}${path}`, { headers: { 'x-customer-id': customerId }, signal: AbortSignal.timeout(10_000) });
+      assert.equal((await get('/reports', 'pro')).status, 200);
+      const denied = await get('/reports', 'free');
+      assert.equal(denied.status, 403);
+      assert.equal(((await denied.json()) as { error: string }).error, 'not_entitled');
+      for (let i = 0; i < 3; i++) assert.equal((await get('/api/search', 'pro')).status, 200);
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, err);
+      const reports = usageReports().filter((r) => r.customer_id === 'pro');
+      assert.equal(
+        reports.reduce((sum, r) => sum + r.value, 0),
+        3,
+        JSON.stringify(reports),
+      );
+      assert.ok(reports.every((r) => r.behaviour === 'DELTA' && r.feature_id === 'api-calls'));
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('hono-route: on the edge entry, gated, and failing open while ParityDeals is down', async () => {
