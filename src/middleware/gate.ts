@@ -3,16 +3,10 @@
 // what to answer; each adapter turns that into its framework's request and response.
 
 import type { AnswerSource, APIPromise } from '../core/api-promise.js';
-import {
-  APIConnectionError,
-  APIError,
-  NotFoundError,
-  ParityDealsError,
-  RateLimitError,
-  ServerError,
-  ValidationError,
-} from '../core/errors.js';
+import { NotFoundError, ParityDealsError, ValidationError } from '../core/errors.js';
 import type { GetEntitlementResponse, MergedEntitlement } from '../entitlements/access.js';
+// The cache's own test of "ParityDeals is unreachable", so the gate and the cache agree on it.
+import { isOutage } from '../entitlements/cache.js';
 import type { EntitlementRequestOptions } from '../resources/entitlements.js';
 import type { ReportUsageParams } from '../resources/reporting.js';
 
@@ -165,13 +159,6 @@ export function defaultDenied(denial: Denial): DeniedResponse {
   };
 }
 
-/** True for the failures the cache treats as ParityDeals being unreachable. */
-function isOutage(error: unknown): boolean {
-  if (error instanceof APIConnectionError) return true;
-  if (error instanceof RateLimitError || error instanceof ServerError) return true;
-  return error instanceof APIError && error.status === 408;
-}
-
 /** One gate: the decision for a request, and the meter's recorder when metering. */
 export interface Gate<Req> {
   decide(req: Req): Promise<Decision>;
@@ -221,7 +208,7 @@ export function makeGate<Req>(featureId: string, options: RequireEntitlementOpti
       }
       // Nothing known and no fallback for the feature: only 'fallback' mode gets here.
       if (isOutage(error)) {
-        return deny({ customerId: id, featureId, reason: 'unavailable', entitlement: null, error: error as Error });
+        return deny({ customerId: id, featureId, reason: 'unavailable', entitlement: null, error });
       }
       throw error; // a bad access token, a malformed id: the app's error handler should see it
     }
