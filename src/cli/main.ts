@@ -34,16 +34,12 @@ applied), 5 unknown outcome (check before re-running), 6 import finished with fa
 130 interrupted.`;
 
 /** Runs the command line `argv` (without node and the script); resolves with the exit code. */
-export async function main(
-  argv: readonly string[],
-  io: Io,
-  environment: Environment | NodeJS.EventEmitter = {},
-): Promise<number> {
-  // (An emitter alone is the signal source: the form mock's tests use.)
-  const envOf: Environment = 'on' in environment ? { signals: environment as NodeJS.EventEmitter } : environment;
+export async function main(argv: readonly string[], io: Io, envOf: Environment = {}): Promise<number> {
   let exitCode: number = EXIT.ok;
+  let current: CommandSpec | undefined;
   const clients: ParityDeals[] = [];
   const program = buildProgram(io, (spec, command, args) => {
+    current = spec;
     const options = command.opts();
     const ctx: Context = {
       io,
@@ -73,12 +69,7 @@ export async function main(
     }
     if (error instanceof UsageError) {
       io.err(`paritydeals: ${error.message}`);
-      io.err(
-        `(see paritydeals ${argv
-          .filter((a) => !a.startsWith('-'))
-          .slice(0, 2)
-          .join(' ')} --help)`,
-      );
+      io.err(`(see paritydeals ${current ? current.path.join(' ') : ''} --help)`);
       return EXIT.usage;
     }
     const code = exitCodeOf(error);
@@ -86,14 +77,16 @@ export async function main(
     io.err(`paritydeals: ${describeError(error)}`);
     return code;
   } finally {
-    for (const client of clients) client.close();
+    // close() settles what the client still holds; the commands report usage directly, so
+    // there is nothing buffered to wait for, but a client is never left open.
+    await Promise.all(clients.map((client) => client.close()));
   }
 }
 
 type Runner = (spec: CommandSpec, command: Command, args: string[]) => Promise<void>;
 
 /** The program: one commander command per row of the table, grouped by the row's first word. */
-export function buildProgram(io: Io, run: Runner): Command {
+function buildProgram(io: Io, run: Runner): Command {
   const program = new Command('paritydeals')
     .description('The ParityDeals API from the command line, and a local emulator to try it against.')
     .version(VERSION, '-v, --version')

@@ -122,6 +122,7 @@ describe('paritydeals API commands', () => {
     const noToken = await cli(['customers', 'get', 'c'], { ...env, PARITYDEALS_ACCESS_TOKEN: undefined });
     assert.equal(noToken.code, EXIT.usage);
     assert.match(noToken.err, /no access token: set PARITYDEALS_ACCESS_TOKEN/);
+    assert.match(noToken.err, /\(see paritydeals customers get --help\)/);
     assert.equal(h.emu.requests().length, 0, 'nothing was sent');
 
     const missing = await cli(['customers', 'get', 'nobody'], env);
