@@ -7,7 +7,7 @@
 // Node 18 (engines); tsup bundles it into dist/cli, so the package keeps no dependencies.
 
 import { Command, CommanderError, Option } from 'commander';
-import { ParityDeals, VERSION } from '../index.node.js';
+import { ParityDeals, ParityDealsError, VERSION } from '../index.node.js';
 import { type CommandSpec, type Context, UsageError } from './command.js';
 import { COMMANDS, GROUPS } from './commands/index.js';
 import { describeError, EXIT, exitCodeOf } from './exit.js';
@@ -139,11 +139,18 @@ function makeClient(options: Record<string, unknown>, env: Context['env']): Pari
   }
   const baseUrl = (options.baseUrl as string | undefined) ?? env.PARITYDEALS_BASE_URL;
   const edgeApiUrl = (options.edgeUrl as string | undefined) ?? env.PARITYDEALS_EDGE_API_URL;
-  return new ParityDeals({
-    accessToken,
-    ...(baseUrl ? { baseUrl } : {}),
-    ...(edgeApiUrl ? { edgeApiUrl } : {}),
-    // The command says what failed itself; the client's retry warnings would only repeat it.
-    logLevel: env.PARITYDEALS_LOG === undefined ? 'error' : undefined,
-  });
+  try {
+    return new ParityDeals({
+      accessToken,
+      ...(baseUrl ? { baseUrl } : {}),
+      ...(edgeApiUrl ? { edgeApiUrl } : {}),
+      // The command says what failed itself; the client's retry warnings would only repeat it.
+      logLevel: env.PARITYDEALS_LOG === undefined ? 'error' : undefined,
+    });
+  } catch (error) {
+    // The client refuses options before sending anything (a base URL without its edge URL, a
+    // bad PARITYDEALS_LOG): that is the command line's to fix, so a usage error.
+    if (error instanceof ParityDealsError) throw new UsageError(error.message);
+    throw error;
+  }
 }

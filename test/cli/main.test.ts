@@ -123,6 +123,11 @@ describe('paritydeals API commands', () => {
     assert.equal(noToken.code, EXIT.usage);
     assert.match(noToken.err, /no access token: set PARITYDEALS_ACCESS_TOKEN/);
     assert.match(noToken.err, /\(see paritydeals customers get --help\)/);
+    const halfPointed = await cli(['customers', 'get', 'c', '--base-url', h.emu.url], {
+      PARITYDEALS_ACCESS_TOKEN: h.emu.apiKey,
+    });
+    assert.equal(halfPointed.code, EXIT.usage, 'a base URL without its edge URL is refused by the client');
+    assert.match(halfPointed.err, /edgeApiUrl \(or PARITYDEALS_EDGE_API_URL\) is not set/);
     assert.equal(h.emu.requests().length, 0, 'nothing was sent');
 
     const missing = await cli(['customers', 'get', 'nobody'], env);
@@ -132,7 +137,10 @@ describe('paritydeals API commands', () => {
     assert.equal(badKey.code, EXIT.api);
     assert.doesNotMatch(badKey.err, /sk_wrong_key/, 'the token is never printed');
 
-    const closed = await cli(['customers', 'get', 'c', '--base-url', 'http://127.0.0.1:1'], env);
+    const closed = await cli(
+      ['customers', 'get', 'c', '--base-url', 'http://127.0.0.1:1', '--edge-url', 'http://127.0.0.1:1/edge'],
+      env,
+    );
     assert.equal(closed.code, EXIT.network, closed.err);
 
     h.emu.seed({ subscriptions: [{ customerId: 'pro', planIdentifier: 'plan-pro-monthly' }] });
