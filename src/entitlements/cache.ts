@@ -526,7 +526,7 @@ export class EntitlementCache implements PipelineObserver {
 }
 
 /** A failure of the edge API itself, which the last known answer or a fallback may stand in for. */
-export function isOutage(error: unknown): error is Error {
+function isOutage(error: unknown): error is Error {
   if (error instanceof APIUserAbortError) return false;
   if (error instanceof APIConnectionError) return true;
   return error instanceof APIError && (error.status === 408 || error.status === 429 || error.status >= 500);
