@@ -14,7 +14,7 @@ import type { SyncParityDeals } from './sync/client.js';
 import type { SyncClientOptions } from './sync/types.js';
 import type { ExitHooksConfig, FileOutboxOption } from './options.js';
 import type { Outbox, Recovered } from './usage/outbox.js';
-import { type RedisOutbox, redisOutbox } from './usage/redis-outbox.js';
+import type { RedisOutbox, RedisOutboxOptions } from './usage/redis-outbox.js';
 import {
   type ExitTarget,
   jobPromise,
@@ -80,7 +80,9 @@ export class ParityDeals implements ApiModules {
       );
     };
     const redis =
-      usage.outbox && 'redis' in usage.outbox ? redisOutbox(usage.outbox, (m) => resolved.logger.warn(m)) : undefined;
+      usage.outbox && 'redis' in usage.outbox
+        ? (this.constructor as typeof ParityDeals).openRedisOutbox(usage.outbox, (m) => resolved.logger.warn(m))
+        : undefined;
     // With a Redis outbox a request goes out only once its "sending" line is in Redis.
     const sender: Sender = redis ? (entry, done) => void redis.written().then(() => send(entry, done), done) : send;
     // Every report record() accepts moves the cached meter at once, as reportUsage does.
@@ -148,6 +150,17 @@ export class ParityDeals implements ApiModules {
   ): { outbox: Outbox; recovered: Recovered } {
     throw new ParityDealsError(
       'The usage.outbox file journal needs a file system (Node, Bun or Deno); on this runtime leave it out.',
+    );
+  }
+
+  /**
+   * Opens a `usage.outbox` in Redis. The Redis clients it runs over (ioredis, node-redis) run on
+   * Node, Bun and Deno, so it lives in the `node` entry, which overrides this, and the edge
+   * bundle does not carry it.
+   */
+  protected static openRedisOutbox(_option: RedisOutboxOptions, _warn: (message: string) => void): RedisOutbox {
+    throw new ParityDealsError(
+      'The usage.outbox Redis outbox runs where ioredis and node-redis do (Node, Bun, Deno); on this runtime leave it out, or use usage.waitUntil.',
     );
   }
 

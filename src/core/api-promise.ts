@@ -77,7 +77,9 @@ export class APIPromise<T> extends Promise<T> {
    * @internal
    */
   static known<T>(data: T, describe: () => ResponseInfo): APIPromise<T> {
-    return new APIPromise<T>(undefined, { data, describe });
+    // `this`, not the class's own name: a class that names itself inside its body is given an
+    // inner alias by the bundler, and would then print as `_APIPromise`.
+    return new this<T>(undefined, { data, describe });
   }
 
   /** The data with the response it came in. */

@@ -60,7 +60,7 @@ export class Page<T> extends PageFields<T> implements AsyncIterable<T> {
    */
   async getNextPage(): Promise<Page<T>> {
     const { data } = await this.#fetch(this.nextPageQuery());
-    return new Page(data, this.#fetch);
+    return pageOf(data, this.#fetch);
   }
 
   /** Every item of this page and the pages after it, fetching each page as it is reached. */
@@ -72,6 +72,14 @@ export class Page<T> extends PageFields<T> implements AsyncIterable<T> {
       page = await page.getNextPage();
     }
   }
+}
+
+/**
+ * A page made outside the class body: a class that names itself inside its body is given an
+ * inner alias by the bundler, and would then print as `_Page`.
+ */
+function pageOf<T>(data: PageBody<T>, fetch: ConstructorParameters<typeof Page<T>>[1]): Page<T> {
+  return new Page(data, fetch);
 }
 
 function nextQuery(next: string): Record<string, string> {

@@ -525,7 +525,10 @@ export class EntitlementCache implements PipelineObserver {
   }
 }
 
-/** A failure of the edge API itself, which the last known answer or a fallback may stand in for. */
+/**
+ * A failure of the edge API itself, which the last known answer or a fallback may stand in for.
+ * Exported for the middleware (src/middleware/gate.ts), whose 503 must mean what the cache means.
+ */
 export function isOutage(error: unknown): error is Error {
   if (error instanceof APIUserAbortError) return false;
   if (error instanceof APIConnectionError) return true;

@@ -165,7 +165,8 @@ export class Pipeline {
       let response: TransportResponse | undefined;
       let failure: TransportError | undefined;
       try {
-        const attemptTimeout = spec.totalTimeout ? Math.max(1, deadline - Date.now()) : timeout;
+        // Under a total timeout, later attempts get what is left of it (the first gets it whole).
+        const attemptTimeout = spec.totalTimeout && attempt > 1 ? Math.max(1, deadline - Date.now()) : timeout;
         response = await config.transport({
           method: spec.method,
           url,

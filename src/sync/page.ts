@@ -20,7 +20,7 @@ export class SyncPage<T> extends PageFields<T> implements Iterable<T> {
 
   /** Fetches the next page, blocking, from the client's own base URL (as the async `Page` does). */
   getNextPage(): SyncPage<T> {
-    return new SyncPage(this.#fetch(this.nextPageQuery()), this.#fetch);
+    return syncPageOf(this.#fetch(this.nextPageQuery()), this.#fetch);
   }
 
   /** Every item of this page and the pages after it, fetching each page (blocking) as it is reached. */
@@ -32,4 +32,9 @@ export class SyncPage<T> extends PageFields<T> implements Iterable<T> {
       page = page.getNextPage();
     }
   }
+}
+
+/** Made outside the class body, so the bundler gives the class no inner alias (`_SyncPage`). */
+function syncPageOf<T>(data: PageBody<T>, fetch: ConstructorParameters<typeof SyncPage<T>>[1]): SyncPage<T> {
+  return new SyncPage(data, fetch);
 }
