@@ -32,19 +32,22 @@ function embedWorker(): Plugin {
 // Two builds of one source tree: ESM and CommonJS, each with declarations. Code splitting keeps
 // the code shared by the entry points in one chunk per format, so a process that loads the main
 // entry and a subpath (sync, testing) holds one copy of the client per format.
-export default defineConfig({
+const sdk: Options = {
   entry: {
     index: 'src/index.ts',
     'index.node': 'src/index.node.ts',
     // The blocking client (paritydeals-sdk/sync); its worker thread is embedded (see above).
     'sync/index': 'src/sync/index.ts',
-    // The emulator (paritydeals-sdk/testing), the entry of the child process spawnEmulator()
-    // starts (found at dist/testing/child.{js,cjs}), and the `paritydeals` command.
+    // The emulator (paritydeals-sdk/testing) and the entry of the child process spawnEmulator()
+    // starts (found at dist/testing/child.{js,cjs}).
     'testing/index': 'src/testing/index.ts',
     'testing/child': 'src/testing/child.ts',
-    'cli/index': 'src/cli/index.ts',
     // The entitlement cache's shared store over the user's Redis client (paritydeals-sdk/redis).
     'redis/index': 'src/redis/index.ts',
+    // Framework middleware (paritydeals-sdk/express, /fastify, /hono); frameworks are optional peers.
+    'express/index': 'src/middleware/express.ts',
+    'fastify/index': 'src/middleware/fastify.ts',
+    'hono/index': 'src/middleware/hono.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -71,4 +74,24 @@ export default defineConfig({
   // no exported class names itself inside its body (the bundler would alias it, `_Page`), and
   // the node entry's ParityDeals sets its own name (bundled beside the base class of that name,
   // it would print as ParityDeals2). test/core/errors.test.ts checks every exported class.
-});
+};
+
+// The `paritydeals` command, one CommonJS file: its parser and CSV reader (commander, csv-parse)
+// are bundled in, so the package keeps no runtime dependencies, and CommonJS because commander
+// is CommonJS, whose require() of Node built-ins an ESM bundle cannot keep. It carries its own
+// copy of the client; only the CLI loads it.
+const cli: Options = {
+  ...sdk,
+  entry: { 'cli/index': 'src/cli/index.ts' },
+  format: ['cjs'],
+  dts: false,
+  splitting: false,
+  clean: false,
+  // Half the size (the bin is most of the package otherwise); --enable-source-maps still names
+  // src/ files in a stack trace. keepNames, so the SDK's error classes keep their names there.
+  minify: true,
+  keepNames: true,
+  noExternal: ['commander', 'csv-parse'],
+};
+
+export default defineConfig([sdk, cli]);

@@ -79,4 +79,13 @@ export type {
   ListSubscriptionsParams,
   SubscriptionResponse,
 } from './resources/subscriptions.js';
+// The API modules' classes (`client.customers` is a Customers), so their methods are in the API
+// reference and an app can name their types. The client makes them; nothing else should. Values,
+// not type-only exports: a bundled declaration file cannot keep a class type-only, and a value
+// it declares must exist (test/package.test.ts). They are in every bundle with the client anyway.
+export { Customers } from './resources/customers.js';
+export { Checkout } from './resources/checkout.js';
+export { Entitlements } from './resources/entitlements.js';
+export { Reporting } from './resources/reporting.js';
+export { Subscriptions } from './resources/subscriptions.js';
 export { VERSION } from './version.js';

@@ -82,6 +82,7 @@ export interface FileOutboxOption {
   fsync?: boolean | undefined;
 }
 
+/** `usage.exitHooks`: flushing the buffered usage when the process ends. */
 export interface ExitHooksOption {
   /** Flush when the event loop empties. Default: `true`. */
   beforeExit?: boolean | undefined;
@@ -229,7 +230,9 @@ const DEFAULT_TIMEOUT = 10_000;
 /** Per attempt of an entitlement read, which sits on the user's request path. */
 const DEFAULT_EDGE_TIMEOUT = 3_000;
 
+/** The production API, used when neither `baseUrl` nor `PARITYDEALS_BASE_URL` is set. */
 export const DEFAULT_BASE_URL = 'https://api.paritydeals.com';
+/** The production edge API (entitlement reads), used when neither `edgeApiUrl` nor `PARITYDEALS_EDGE_API_URL` is set. */
 export const DEFAULT_EDGE_API_URL = 'https://edge.api.paritydeals.com';
 
 /** Applies defaults and environment variables, refusing nonsense before any request is made. */

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -34,7 +34,8 @@ export interface Consumer {
   remove(): void;
 }
 
-export function consumer(): Consumer {
+/** A consumer project; `packages` are more of the repository's node_modules to install in it. */
+export function consumer(packages: readonly string[] = []): Consumer {
   const dir = mkdtempSync(join(tmpdir(), 'paritydeals-consumer-'));
   mkdirSync(join(dir, 'node_modules'));
   for (const [name, target] of [
@@ -43,8 +44,11 @@ export function consumer(): Consumer {
     ['tsx', join(root, 'node_modules/tsx')],
     // What a user of paritydeals-sdk/redis installs beside it.
     ['ioredis', join(root, 'node_modules/ioredis')],
-  ] as const)
+    ...packages.map((name) => [name, join(root, 'node_modules', name)] as const),
+  ] as const) {
+    mkdirSync(dirname(join(dir, 'node_modules', name)), { recursive: true });
     symlinkSync(target, join(dir, 'node_modules', name), 'dir');
+  }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   writeFileSync(
     join(dir, 'tsconfig.json'),

@@ -241,4 +241,17 @@ describe('package', () => {
     const version = execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
     assert.equal(version, `${pkg.version}\n`);
   });
+
+  // The CLI's parser and CSV reader are bundled into dist/cli (they are devDependencies), so an
+  // installed package needs them nowhere, and no other entry carries them.
+  it('bundles the CLI dependencies into dist/cli and nowhere else', () => {
+    const imports = /(?:from\s*|require\()\s*["'](commander|csv-parse)/;
+    for (const file of readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' })) {
+      if (!/\.c?js$/.test(file)) continue;
+      const text = readFileSync(join(root, 'dist', file), 'utf8');
+      assert.doesNotMatch(text, imports, `${file} imports a CLI dependency`);
+      if (!file.startsWith('cli/')) assert.doesNotMatch(text, /InvalidArgumentError/, `${file} holds commander`);
+    }
+    assert.match(readFileSync(join(root, pkg.bin.paritydeals), 'utf8'), /InvalidArgumentError/);
+  });
 });

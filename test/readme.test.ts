@@ -31,7 +31,7 @@ export {};
 describe('README code', () => {
   let project: Consumer;
   before(() => {
-    project = consumer();
+    project = consumer(['express', 'fastify', 'hono']);
   });
   after(() => project.remove());
 

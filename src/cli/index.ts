@@ -6,6 +6,7 @@ import { main } from './main.js';
 main(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  errRaw: (text) => process.stderr.write(text),
 }).then(
   (code) => {
     process.exitCode = code;

@@ -25,6 +25,7 @@ export interface ResponseInfo {
 /** See `ResponseInfo.source`. */
 export type AnswerSource = 'network' | 'cache' | 'stale' | 'fallback';
 
+/** What `.withResponse()` resolves with: the result and how it was obtained. */
 export interface WithResponse<T> {
   data: T;
   response: ResponseInfo;
@@ -40,6 +41,7 @@ export interface WithResponse<T> {
  */
 export class APIPromise<T> extends Promise<T> {
   // `then` and friends must return plain Promises, or each chained call would build an APIPromise.
+  /** `then` and `catch` return plain Promises, not APIPromises. */
   static override get [Symbol.species](): PromiseConstructor {
     return Promise;
   }

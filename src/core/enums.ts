@@ -37,6 +37,7 @@ export const FeatureType = {
 } as const;
 export type FeatureType = (typeof FeatureType)[keyof typeof FeatureType];
 
+/** Every `ChargePeriod`, in order. */
 export const CHARGE_PERIODS = Object.values(ChargePeriod);
 export const USAGE_BEHAVIOURS = Object.values(UsageBehaviour);
 export const CANCELLATION_TYPES = Object.values(CancellationType);

@@ -22,6 +22,7 @@ function brand(cls: { prototype: object; kind: string }, parent?: { prototype: o
   Object.defineProperty(cls.prototype, BRAND, { value: [...inherited, cls.kind] });
 }
 
+/** Every error the SDK throws: `catch (e) { if (e instanceof ParityDealsError) ... }`. `instanceof` works across copies of the package (ESM and CommonJS in one process). */
 export class ParityDealsError extends Error {
   /** The name `instanceof` checks against; stable across copies of the package. */
   static readonly kind: string = 'ParityDealsError';
@@ -52,6 +53,7 @@ export class ParityDealsError extends Error {
     });
   }
 
+  /** Matches by the brand each error class sets, not by prototype, so two copies of the package recognise each other's errors. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false;
     const kinds = (value as Branded)[BRAND];
@@ -162,6 +164,7 @@ brand(NotFoundError, APIError);
 /** 429: too many requests; `retryAfter` (seconds) says how long the server asked to wait. */
 export class RateLimitError extends APIError {
   static override readonly kind: string = 'RateLimitError';
+  /** Seconds the server asked to wait (`Retry-After`), or undefined when it did not say. */
   get retryAfter(): number | undefined {
     const v = this.headers['retry-after'];
     if (v === undefined) return undefined;

@@ -9,9 +9,13 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * winston). `details` is a plain object of fields; secrets are already redacted from it.
  */
 export interface Logger {
+  /** A failure the app should hear about: a request that failed for good. */
   error(message: string, details?: Record<string, unknown>): void;
+  /** Something went wrong and was handled: a retry, a fallback answer. */
   warn(message: string, details?: Record<string, unknown>): void;
+  /** One line per request sent. */
   info(message: string, details?: Record<string, unknown>): void;
+  /** Details for debugging: request and response headers (the token redacted). */
   debug(message: string, details?: Record<string, unknown>): void;
 }
 

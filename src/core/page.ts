@@ -30,6 +30,7 @@ export abstract class PageFields<T> implements PageBody<T> {
     this.results = Array.isArray(body.results) ? body.results : [];
   }
 
+  /** Whether a page follows this one (the API sent a `next` link). */
   hasNextPage(): boolean {
     return this.next !== null && this.next !== '' && this.results.length > 0;
   }
@@ -62,6 +63,7 @@ export class Page<T> extends PageFields<T> implements AsyncIterable<T> {
     return pageOf(data, this.#fetch);
   }
 
+  /** Every item of this page and the pages after it, fetching each page as it is reached. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     let page: Page<T> = this;
     for (;;) {
@@ -96,6 +98,7 @@ function nextQuery(next: string): Record<string, string> {
  * for await (const customer of client.customers.list({ pageSize: 100 })) console.log(customer.customerId);
  */
 export class PagePromise<T> extends APIPromise<Page<T>> implements AsyncIterable<T> {
+  /** Every item of this page and the pages after it, fetching each page as it is reached. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     yield* await this;
   }

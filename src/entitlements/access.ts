@@ -61,6 +61,7 @@ export interface CustomizableEntitlement extends EntitlementFields {
  */
 export type MergedEntitlement = BooleanEntitlement | MeterEntitlement | CustomizableEntitlement;
 
+/** `getAllEntitlements`' answer: the customer's merged entitlements. */
 export interface CheckEntitlementsResponse {
   customerId: string;
   /** One merged entry per feature, in the order the features first appear. */

@@ -525,8 +525,11 @@ export class EntitlementCache implements PipelineObserver {
   }
 }
 
-/** A failure of the edge API itself, which the last known answer or a fallback may stand in for. */
-function isOutage(error: unknown): error is Error {
+/**
+ * A failure of the edge API itself, which the last known answer or a fallback may stand in for.
+ * Exported for the middleware (src/middleware/gate.ts), whose 503 must mean what the cache means.
+ */
+export function isOutage(error: unknown): error is Error {
   if (error instanceof APIUserAbortError) return false;
   if (error instanceof APIConnectionError) return true;
   return error instanceof APIError && (error.status === 408 || error.status === 429 || error.status >= 500);

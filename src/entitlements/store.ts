@@ -9,8 +9,11 @@
  * the edge API, and never lets a store failure reach a check.
  */
 export interface EntitlementStore {
+  /** The value stored under `key`, or undefined (or null) when there is none. */
   get(key: string): Promise<unknown>;
+  /** Stores `value` (JSON-serialisable) under `key`, expiring after `ttlMs` milliseconds. */
   set(key: string, value: unknown, ttlMs: number): Promise<void>;
+  /** Removes `key`; resolves also when it was not there. */
   delete(key: string): Promise<void>;
 }
 

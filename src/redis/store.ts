@@ -11,11 +11,13 @@ import type { EntitlementStore } from '../entitlements/store.js';
 
 /** ioredis (`new Redis(...)`, v4 and later). */
 export interface IoRedisLike {
+  /** Sends one command: `call("GET", key)`. */
   call(command: string, ...args: string[]): Promise<unknown>;
 }
 
 /** node-redis (`createClient(...)`, v4 and later), connected. */
 export interface NodeRedisLike {
+  /** Sends one command: `sendCommand(["GET", key])`. */
   sendCommand(args: string[]): Promise<unknown>;
 }
 

@@ -12,6 +12,7 @@ export interface FeatureQuantity {
   quantity: number;
 }
 
+/** `checkout.createSession`'s parameters. */
 export interface CreateCheckoutSessionParams {
   /** The plan being bought. */
   planIdentifier: string;
@@ -30,6 +31,7 @@ export interface CreateCheckoutSessionParams {
   ipAddress?: string | undefined;
 }
 
+/** A checkout session: send the customer to `checkoutUrl`. */
 export interface CreateCheckoutSessionResponse {
   checkoutSessionId: string;
   /** Send the customer here to pay. */

@@ -6,6 +6,7 @@ import type { RequestSpec } from '../internal/request-spec.js';
 import { segment } from '../internal/path.js';
 import { Check } from '../internal/validate.js';
 
+/** `customers.create`'s parameters. */
 export interface CreateCustomerParams {
   /** Your own unique id for the customer; every later call refers to it. */
   customerId: string;
@@ -27,11 +28,13 @@ export interface UpdateCustomerParams {
   metadata?: Record<string, string> | undefined;
 }
 
+/** `customers.retrieve`'s parameters. */
 export interface RetrieveCustomerParams {
   /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
 }
 
+/** `customers.archive`'s parameters. */
 export interface ArchiveCustomerParams {
   customerId: string;
 }
@@ -43,6 +46,7 @@ export interface ArchiveCustomerResponse {
   message: string;
 }
 
+/** `customers.list`'s parameters. */
 export interface ListCustomersParams {
   /** Page number, from 1. Default: the first page. */
   page?: number | undefined;
@@ -50,6 +54,7 @@ export interface ListCustomersParams {
   pageSize?: number | undefined;
 }
 
+/** A customer as the API returns it. */
 export interface CustomerResponse {
   /** The server's UUID for the record. */
   id: string;

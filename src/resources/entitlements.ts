@@ -13,13 +13,16 @@ import type { RequestSpec } from '../internal/request-spec.js';
 import { Check } from '../internal/validate.js';
 import { noCustomer } from './customers.js';
 
+/** `hasAccess`' parameters: which customer, which feature. */
 export interface HasAccessParams {
   /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
   /** The feature's identifier, as in the ParityDeals dashboard, e.g. `premium-reporting`. */
   featureId: string;
 }
+/** `getEntitlement`'s parameters, the same as `hasAccess`'. */
 export type GetEntitlementParams = HasAccessParams;
+/** `getAllEntitlements`' parameters. */
 export interface GetAllEntitlementsParams {
   /** Your id for the customer, as given to `customers.create`. */
   customerId: string;

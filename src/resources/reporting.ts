@@ -7,6 +7,7 @@ import { Check } from '../internal/validate.js';
 import type { UsageReport } from '../usage/buffer.js';
 import { type FlushResult, jobPromise, type UsageReporter } from '../usage/flusher.js';
 
+/** `reportUsage`'s parameters: one meter's usage of one customer. */
 export interface ReportUsageParams {
   /** An integer: the new usage for `SET` (not negative), the change for `DELTA`. */
   value: number;
@@ -24,6 +25,7 @@ export interface ReportUsageParams {
   resourceId?: string | undefined;
 }
 
+/** What the API recorded for a usage report. */
 export interface ReportUsageResponse {
   value: number;
   customerId: string;
@@ -38,6 +40,7 @@ export interface ReportUsageResponse {
   timestamp: string;
 }
 
+/** `reportEvent`'s parameters: one raw event. */
 export interface ReportEventParams {
   /** Your id for the customer, as given to `customers.create`. */
   customerId: string;
@@ -55,6 +58,7 @@ export interface ReportEventParams {
   properties?: Record<string, unknown> | undefined;
 }
 
+/** The event as the API recorded it. */
 export interface ReportEventResponse {
   customerId: string;
   eventName: string;

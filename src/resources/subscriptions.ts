@@ -8,6 +8,7 @@ import { CANCELLATION_TYPES, CHARGE_PERIODS, type CancellationType, type ChargeP
 import { segment } from '../internal/path.js';
 import { Check } from '../internal/validate.js';
 
+/** `subscriptions.update`'s parameters: the plan and charge period to move to. */
 export interface UpdateSubscriptionParams {
   /** The subscription's id, e.g. from `subscriptions.list({ customerId })`. */
   subscriptionId: string;
@@ -23,11 +24,13 @@ export interface UpdateSubscriptionParams {
   features?: FeatureQuantity[] | undefined;
 }
 
+/** The subscription after the change. */
 export interface UpdateSubscriptionResponse {
   /** UUID of the updated subscription. */
   subscriptionId: string;
 }
 
+/** `subscriptions.cancel`'s parameters: which subscription, and when it ends. */
 export interface CancelSubscriptionParams {
   /** The subscription's id, e.g. from `subscriptions.list({ customerId })`. */
   subscriptionId: string;
@@ -40,11 +43,13 @@ export interface CancelSubscriptionParams {
   cancellationDate?: string | undefined;
 }
 
+/** The API's confirmation of a cancellation. */
 export interface CancelSubscriptionResponse {
   /** A confirmation of what was done. */
   message: string;
 }
 
+/** `subscriptions.list`'s parameters. */
 export interface ListSubscriptionsParams {
   /** Only this customer's subscriptions. Default: all. */
   customerId?: string | undefined;

@@ -23,6 +23,7 @@ export class SyncPage<T> extends PageFields<T> implements Iterable<T> {
     return syncPageOf(this.#fetch(this.nextPageQuery()), this.#fetch);
   }
 
+  /** Every item of this page and the pages after it, fetching each page (blocking) as it is reached. */
   *[Symbol.iterator](): Iterator<T> {
     let page: SyncPage<T> = this;
     for (;;) {

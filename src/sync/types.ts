@@ -91,7 +91,9 @@ export type SyncMethodWithResponse<F> = F extends (...args: infer A) => PageProm
     ? (...args: SyncArgs<A>) => WithResponse<R>
     : never;
 
+/** An API module with each method blocking: it returns the value instead of a Promise. */
 export type SyncModule<M> = { readonly [K in keyof M]: SyncMethod<M[K]> };
+/** An API module under `withResponse`: each blocking method returns `{ data, response }`. */
 export type SyncModuleWithResponse<M> = { readonly [K in RequestMethods<M>]: SyncMethodWithResponse<M[K]> };
 
 export type { ModuleName };

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 // The API's enumerations have one definition, the SDK's: the emulator speaks the same API.
 import { CHARGE_PERIODS, type ChargePeriod } from '../core/enums.js';
 
+/** A catalog feature's kind. */
 export type FeatureType = 'BOOLEAN' | 'METER' | 'CUSTOMIZABLE';
 
 /** When a METER's usage goes back to 0. */
@@ -17,6 +18,7 @@ export type MeterReset =
   /** Never: usage only changes when reported (e.g. seats). */
   | 'NEVER';
 
+/** A feature plans can grant. */
 export interface Feature {
   /** The featureId the SDK passes, e.g. `api-calls`. */
   identifier: string;
@@ -35,6 +37,7 @@ export interface Feature {
  *  CUSTOMIZABLE `{value}` (a number, reported as the entitlement's usageLimit). */
 export type PlanEntitlement = boolean | { usageLimit: number | null; hardLimit: boolean } | { value: number };
 
+/** A plan on sale: its prices per charge period and what it grants. */
 export interface Plan {
   /** The planIdentifier the SDK passes, e.g. `plan-pro-monthly`. */
   identifier: string;
@@ -49,6 +52,7 @@ export interface Plan {
   entitlements: Record<string, PlanEntitlement>;
 }
 
+/** What the emulator sells: features and plans (`loadCatalog(file)` reads one from JSON). */
 export interface Catalog {
   features: Feature[];
   plans: Plan[];

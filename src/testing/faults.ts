@@ -4,9 +4,11 @@
 
 import type { Random } from './prng.js';
 
+/** The kinds of fault; `Fault.type` says what each does. */
 export type FaultType = 'latency' | 'status' | 'reset' | 'drop-after-handle' | 'hang';
 const FAULT_TYPES: readonly FaultType[] = ['latency', 'status', 'reset', 'drop-after-handle', 'hang'];
 
+/** One fault to inject into matching requests (`emulator.setFaults([...])`). */
 export interface Fault {
   /** HTTP method to match, any case. Default: any. */
   method?: string;

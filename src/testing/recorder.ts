@@ -11,6 +11,7 @@ export const DEFAULT_MAX_RECORDED_REQUESTS = 10_000;
  */
 export const DEFAULT_MAX_RECORDED_BYTES = 64 * 1024 * 1024;
 
+/** An API request the emulator received, as `emulator.requests()` lists it. */
 export interface RecordedRequest {
   method: string;
   host: 'main' | 'edge';

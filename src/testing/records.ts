@@ -5,6 +5,7 @@ import type { CancellationType, ChargePeriod } from '../core/enums.js';
 
 export type { CancellationType };
 
+/** A quantity bought of a feature (seats, say). */
 export interface FeatureQuantity {
   identifier: string;
   quantity: number;
@@ -66,6 +67,7 @@ export interface Subscription {
   modifiedOn: string;
 }
 
+/** A checkout session in the emulator, as `state()` shows it. */
 export interface CheckoutSession {
   id: string;
   planIdentifier: string;
@@ -103,6 +105,7 @@ export interface UsageEvent {
   properties: Record<string, unknown>;
 }
 
+/** One entitlement as the emulator's edge API answers it. */
 export interface EntitlementDetail {
   featureId: string;
   featureType: 'BOOLEAN' | 'METER' | 'CUSTOMIZABLE';
@@ -151,6 +154,7 @@ export interface SeedState {
   usage?: Array<{ customerId: string; featureId: string; value: number }> | undefined;
 }
 
+/** What `seed()` created, with the ids the emulator gave. */
 export interface SeedResult {
   customers: Customer[];
   subscriptions: Subscription[];

@@ -12,6 +12,7 @@ import type { RecordedRequest } from './recorder.js';
 import type { EmulatorState, SeedResult, SeedState } from './records.js';
 import type { EmulatorOptions, RemoteEmulator } from './types.js';
 
+/** `spawnEmulator()`'s options: the emulator's, and what the child process needs. */
 export interface SpawnEmulatorOptions extends Omit<EmulatorOptions, 'catalog' | 'now'> {
   /** A Catalog object, or the path of a catalog JSON file the child loads. Default DEFAULT_CATALOG. */
   catalog?: Catalog | string;

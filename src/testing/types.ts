@@ -8,6 +8,7 @@ import type { EmulatorState, SeedResult, SeedState } from './records.js';
 /** The Bearer key the emulator accepts when `apiKeys` is not given. */
 export const DEFAULT_API_KEY = 'pd_test_emulator_key';
 
+/** `startEmulator()`'s options; every one has a default. */
 export interface EmulatorOptions {
   /** TCP port. Default 0: an ephemeral port, read it from `emulator.port` / `emulator.url`. */
   port?: number | undefined;
@@ -34,6 +35,7 @@ export interface EmulatorOptions {
   firstByteTimeout?: number | undefined;
 }
 
+/** A running emulator in this process (`startEmulator()`): its URLs, and controls for tests. */
 export interface Emulator {
   /** Main API base, e.g. 'http://127.0.0.1:PORT' (the SDK appends /api/v1/...). */
   url: string;
@@ -41,17 +43,21 @@ export interface Emulator {
   edgeUrl: string;
   /** The first accepted key. */
   apiKey: string;
+  /** The port it listens on. */
   port: number;
   /** Closes the server and every socket, hung ones included. Safe to call twice. */
   close(): Promise<void>;
   /** API requests received, oldest first (not admin calls, not the checkout page). */
   requests(): RecordedRequest[];
+  /** Forgets the recorded requests. */
   clearRequests(): void;
   /** Replaces the fault list. Throws a TypeError on an invalid fault. */
   setFaults(faults: Fault[]): void;
+  /** Removes every fault: requests are answered normally again. */
   clearFaults(): void;
   /** Moves the emulated clock forward: periods end, meters reset, due cancellations happen. */
   advanceClock(ms: number): void;
+  /** The emulated clock's current time. */
   now(): Date;
   /** Back to the initial state: no customers, subscriptions, usage, events, sessions, faults
    *  or recorded requests; the clock and the PRNG start over. */
@@ -69,19 +75,30 @@ export interface RemoteEmulator {
   url: string;
   edgeUrl: string;
   apiKey: string;
+  /** The port it listens on. */
   port: number;
   /** The child process id. */
   pid: number;
   /** Stops the child (SIGTERM, then SIGKILL after 3 s). Safe to call twice. */
   close(): Promise<void>;
+  /** API requests received, oldest first. */
   requests(): Promise<RecordedRequest[]>;
+  /** Forgets the recorded requests. */
   clearRequests(): Promise<void>;
+  /** Replaces the fault list. */
   setFaults(faults: Fault[]): Promise<void>;
+  /** Removes every fault: requests are answered normally again. */
   clearFaults(): Promise<void>;
+  /** Moves the emulated clock forward. */
   advanceClock(ms: number): Promise<void>;
+  /** The emulated clock's current time. */
   now(): Promise<Date>;
+  /** Back to the initial state. */
   reset(): Promise<void>;
+  /** Adds customers, subscriptions and usage directly. */
   seed(state: SeedState): Promise<SeedResult>;
+  /** Same as clicking Pay on the checkout page. Idempotent. */
   completeCheckout(checkoutSessionId: string): Promise<{ customerId: string; subscriptionId: string }>;
+  /** A plain-JSON snapshot of the emulator's data. */
   state(): Promise<EmulatorState>;
 }

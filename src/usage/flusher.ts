@@ -55,6 +55,7 @@ export interface FlushResult {
   failed: UsageFailure[];
 }
 
+/** Why `record()` refused a report: the buffer is `full`, the client `closed`, or the `outbox` failed to keep it. */
 export type DropReason = 'full' | 'closed' | 'outbox';
 
 export interface ReporterConfig {

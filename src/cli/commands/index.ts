@@ -1,19 +1,44 @@
-// The table of `paritydeals` commands. main.ts dispatches on it and builds the top-level help
-// from it, so adding a command is one file under commands/ and one row here.
+// The table of `paritydeals` commands. main.ts builds the program, and so every --help, from
+// it: adding a command is one file under commands/ and one row here.
 
-import type { Io } from '../io.js';
-import { MOCK_USAGE, runMock } from './mock.js';
+import type { CommandSpec } from '../command.js';
+import { checkoutCreate } from './checkout-create.js';
+import { customersArchive } from './customers-archive.js';
+import { customersCreate } from './customers-create.js';
+import { customersGet } from './customers-get.js';
+import { customersImport } from './customers-import.js';
+import { customersList } from './customers-list.js';
+import { customersUpdate } from './customers-update.js';
+import { entitlementsCheck } from './entitlements-check.js';
+import { entitlementsList } from './entitlements-list.js';
+import { mock } from './mock.js';
+import { subscriptionsCancel } from './subscriptions-cancel.js';
+import { subscriptionsList } from './subscriptions-list.js';
+import { subscriptionsUpdate } from './subscriptions-update.js';
+import { usageReport } from './usage-report.js';
 
-export interface Command {
-  name: string;
-  /** One line for `paritydeals --help`. */
-  summary: string;
-  /** The command's own `--help`, printed also after a usage error. */
-  usage: string;
-  /** Resolves with the exit code; throws UsageError for bad flags. */
-  run(argv: readonly string[], io: Io, signals?: NodeJS.EventEmitter): Promise<number>;
-}
+/** The one-line help of each group of commands. */
+export const GROUPS: Record<string, string> = {
+  customers: 'create, change, show, list, archive and import customers',
+  checkout: 'create checkout sessions',
+  entitlements: "check and list a customer's entitlements",
+  usage: 'report usage of metered features',
+  subscriptions: 'change, cancel and list subscriptions',
+};
 
-export const COMMANDS: readonly Command[] = [
-  { name: 'mock', summary: 'run a local ParityDeals API emulator', usage: MOCK_USAGE, run: runMock },
+export const COMMANDS: readonly CommandSpec[] = [
+  customersCreate,
+  customersUpdate,
+  customersGet,
+  customersList,
+  customersArchive,
+  customersImport,
+  checkoutCreate,
+  entitlementsCheck,
+  entitlementsList,
+  usageReport,
+  subscriptionsUpdate,
+  subscriptionsCancel,
+  subscriptionsList,
+  mock,
 ];

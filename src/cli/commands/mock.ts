@@ -1,6 +1,7 @@
 // `paritydeals mock`: the local emulator as a long-running process, for trying an app by
 // hand or for test suites in other languages. Serves until SIGINT/SIGTERM, then closes.
 
+import { InvalidArgumentError } from 'commander';
 import {
   DEFAULT_API_KEY,
   loadCatalog,
@@ -8,54 +9,58 @@ import {
   type Emulator,
   type EmulatorOptions,
 } from '../../testing/index.js';
-import { intFlag, parseArgs, UsageError } from '../args.js';
-import type { Io } from '../io.js';
-
-export const MOCK_USAGE = `Usage: paritydeals mock [options]
-
-Runs a local ParityDeals API emulator until Ctrl+C.
-
-Options:
-  --port N          port to listen on (default 4010; 0 picks a free one)
-  --host HOST       interface to bind (default 127.0.0.1; any other exposes the
-                    admin API, which takes no key, to whoever can reach it)
-  --catalog FILE    catalog JSON with {features, plans} (default: the built-in catalog)
-  --seed N          seed for generated ids and fault probabilities (default 1)
-  --key KEY         accepted API key; repeat for several (default ${DEFAULT_API_KEY})
-  -h, --help        show this help
-`;
+import { type CommandSpec, type Context, UsageError } from '../command.js';
+import { integer } from '../flags.js';
 
 export const DEFAULT_MOCK_PORT = 4010;
 
-/** Parses the flags into emulator options; throws UsageError on bad input. */
-export async function mockOptions(argv: readonly string[]): Promise<EmulatorOptions | 'help'> {
-  const parsed = parseArgs(argv, {
-    values: ['port', 'host', 'catalog', 'seed', 'key'],
-    repeatable: ['key'],
-    booleans: ['help'],
-    aliases: { h: 'help' },
-  });
-  if (parsed.booleans.has('help')) return 'help';
-  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
-  const options: EmulatorOptions = { port: intFlag(parsed, 'port', 0, 65535) ?? DEFAULT_MOCK_PORT };
-  const host = parsed.values.host?.[0];
-  if (host !== undefined) options.host = host;
-  const seed = intFlag(parsed, 'seed', -(2 ** 31), 2 ** 32 - 1);
-  if (seed !== undefined) options.seed = seed;
-  const keys = parsed.values.key;
-  if (keys) {
-    if (keys.some((k) => !k || /\s/.test(k))) throw new UsageError('--key must be non-empty without spaces');
-    options.apiKeys = keys;
-  }
-  const catalog = parsed.values.catalog?.[0];
-  if (catalog !== undefined) {
+function key(raw: string, previous: string[] = []): string[] {
+  if (!raw || /\s/.test(raw)) throw new InvalidArgumentError('expected a key without spaces.');
+  return [...previous, raw];
+}
+
+export const mock: CommandSpec = {
+  path: ['mock'],
+  summary: 'run a local ParityDeals API emulator until Ctrl+C',
+  examples: [
+    'paritydeals mock',
+    'paritydeals mock --port 0 --catalog ./catalog.json --key sk_test_local',
+    'PARITYDEALS_BASE_URL=http://127.0.0.1:4010 PARITYDEALS_EDGE_API_URL=http://127.0.0.1:4010/edge \\\n    PARITYDEALS_ACCESS_TOKEN=' +
+      DEFAULT_API_KEY +
+      ' paritydeals customers list',
+  ],
+  api: false,
+  define: (command) =>
+    command
+      .option('--port <n>', `port to listen on (0 picks a free one)`, integer(0, 65535), DEFAULT_MOCK_PORT)
+      .option(
+        '--host <host>',
+        'interface to bind (default 127.0.0.1; any other exposes the admin API, which takes no key, to whoever can reach it)',
+      )
+      .option('--catalog <file>', 'catalog JSON with {features, plans} (default: the built-in catalog)')
+      .option(
+        '--seed <n>',
+        'seed for generated ids and fault probabilities (default 1)',
+        integer(-(2 ** 31), 2 ** 32 - 1),
+      )
+      .option('--key <key>', `accepted API key; repeat for several (default ${DEFAULT_API_KEY})`, key),
+  run: runMock,
+};
+
+/** The parsed flags as emulator options; throws UsageError for a catalog it cannot read. */
+export async function mockOptions(options: Context['options']): Promise<EmulatorOptions & { port: number }> {
+  const out: EmulatorOptions & { port: number } = { port: options.port as number };
+  if (options.host !== undefined) out.host = options.host as string;
+  if (options.seed !== undefined) out.seed = options.seed as number;
+  if (options.key !== undefined) out.apiKeys = options.key as string[];
+  if (options.catalog !== undefined) {
     try {
-      options.catalog = await loadCatalog(catalog);
+      out.catalog = await loadCatalog(options.catalog as string);
     } catch (err) {
       throw new UsageError(err instanceof Error ? err.message : String(err));
     }
   }
-  return options;
+  return out;
 }
 
 /**
@@ -80,16 +85,9 @@ export function banner(emu: Emulator): string[] {
 }
 
 /** Starts the emulator and resolves with the exit code once a stop signal closed it. */
-export async function runMock(
-  argv: readonly string[],
-  io: Io,
-  signals: NodeJS.EventEmitter = process,
-): Promise<number> {
-  const options = await mockOptions(argv);
-  if (options === 'help') {
-    io.out(MOCK_USAGE);
-    return 0;
-  }
+export async function runMock(ctx: Context): Promise<number> {
+  const { io, signals } = ctx;
+  const options = await mockOptions(ctx.options);
   // Listen for signals before anything is printed: whoever reads the banner may signal at once.
   let stopSignal: ((name: string) => void) | undefined;
   const stopped = new Promise<string>((resolve) => (stopSignal = resolve));

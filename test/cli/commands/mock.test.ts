@@ -100,8 +100,8 @@ describe('paritydeals mock (process)', () => {
   it('exits 2 with usage on bad flags, 1 when the port is taken', async () => {
     const bad = runCli(['mock', '--prot', '1']);
     assert.equal(await bad.exit, 2);
-    assert.match(bad.output().err, /paritydeals: unknown option --prot/);
-    assert.match(bad.output().err, /Usage: paritydeals mock/);
+    assert.match(bad.output().err, /error: unknown option '--prot'/);
+    assert.match(bad.output().err, /add --help for usage/);
 
     const first = runCli(['mock', '--port', '0']);
     const [, port] = await first.line(/127\.0\.0\.1:(\d+)\n/);
@@ -123,7 +123,7 @@ describe('paritydeals main (in process)', () => {
   it('runs mock until a signal arrives on the given emitter', async () => {
     const signals = new EventEmitter();
     const t = io();
-    const running = main(['mock', '--port', '0'], t.io, signals);
+    const running = main(['mock', '--port', '0'], t.io, { signals });
     while (!t.out.some((l) => l.startsWith('Press Ctrl+C'))) await new Promise((r) => setTimeout(r, 10));
     const url = /http:\/\/127\.0\.0\.1:\d+/.exec(t.out.join('\n'))?.[0];
     assert.equal((await fetch(`${url}/__emulator/health`)).status, 200);
@@ -143,14 +143,17 @@ describe('paritydeals main (in process)', () => {
     // The whole command, without exposing anything: 203.0.113.1 (TEST-NET-3) is no local
     // address, so the bind fails, after the warning was printed.
     const t = io();
-    assert.equal(await main(['mock', '--port', '0', '--host', '203.0.113.1'], t.io, new EventEmitter()), 1);
+    assert.equal(
+      await main(['mock', '--port', '0', '--host', '203.0.113.1'], t.io, { signals: new EventEmitter() }),
+      1,
+    );
     assert.match(
       t.err[0] ?? '',
       /^paritydeals mock: warning: --host 203\.0\.113\.1 lets other machines reach this emulator/,
     );
     const quiet = io();
     const signals = new EventEmitter();
-    const running = main(['mock', '--port', '0'], quiet.io, signals);
+    const running = main(['mock', '--port', '0'], quiet.io, { signals });
     while (!quiet.out.some((l) => l.startsWith('Press Ctrl+C'))) await new Promise((r) => setTimeout(r, 10));
     signals.emit('SIGTERM');
     assert.equal(await running, 0);
@@ -160,15 +163,15 @@ describe('paritydeals main (in process)', () => {
   it('prints help and rejects unknown commands', async () => {
     const help = io();
     assert.equal(await main(['--help'], help.io), 0);
-    assert.match(help.out[0] ?? '', /Usage: paritydeals <command>/);
+    assert.match(help.out[0] ?? '', /Usage: paritydeals \[options\] \[command\]/);
     const none = io();
     assert.equal(await main([], none.io), 2);
     const unknown = io();
     assert.equal(await main(['serve'], unknown.io), 2);
-    assert.match(unknown.err[0] ?? '', /unknown command "serve"/);
+    assert.match(unknown.err[0] ?? '', /unknown command 'serve'/);
     const mockHelp = io();
     assert.equal(await main(['mock', '-h'], mockHelp.io), 0);
-    assert.match(mockHelp.out[0] ?? '', /--key KEY/);
+    assert.match(mockHelp.out[0] ?? '', /--key <key>/);
     const version = io();
     assert.equal(await main(['--version'], version.io), 0);
     assert.deepEqual(version.out, [VERSION]);

@@ -1,0 +1,46 @@
+// Option value parsers the commands share. Each throws commander's InvalidArgumentError, which
+// commander reports with the option's name (exit code 2), before anything is sent.
+
+import { InvalidArgumentError } from 'commander';
+
+/** An integer within [min, max]. */
+export function integer(min: number, max: number): (raw: string) => number {
+  return (raw) => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new InvalidArgumentError(`expected an integer, got "${raw}".`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new InvalidArgumentError(`expected ${min} to ${max}, got ${n}.`);
+    return n;
+  };
+}
+
+/** One of the given words, any case, as the API spells it. */
+export function oneOf(words: readonly string[]): (raw: string) => string {
+  return (raw) => {
+    const word = words.find((w) => w.toLowerCase() === raw.toLowerCase());
+    if (!word) throw new InvalidArgumentError(`expected one of ${words.join(', ')}, got "${raw}".`);
+    return word;
+  };
+}
+
+/** A repeatable `key=value` option, collected into an object. */
+export function keyValue(raw: string, previous: Record<string, string> = {}): Record<string, string> {
+  const eq = raw.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected key=value, got "${raw}".`);
+  return { ...previous, [raw.slice(0, eq)]: raw.slice(eq + 1) };
+}
+
+/** A repeatable `identifier=quantity` option (checkout and subscription features). */
+export function featureQuantity(
+  raw: string,
+  previous: Array<{ identifier: string; quantity: number }> = [],
+): Array<{ identifier: string; quantity: number }> {
+  const eq = raw.indexOf('=');
+  const quantity = eq > 0 ? raw.slice(eq + 1) : '';
+  if (!/^\d+$/.test(quantity)) throw new InvalidArgumentError(`expected feature=quantity, got "${raw}".`);
+  return [...previous, { identifier: raw.slice(0, eq), quantity: Number(quantity) }];
+}
+
+/** The options a command gives the SDK: only those the user set, so the SDK's defaults apply. */
+export function defined<T extends Record<string, unknown>>(object: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as never;
+}

@@ -1,0 +1,270 @@
+// What the three framework adapters share: the options, their checks, and the decision for one
+// request. Framework-free and transport-free: it asks the client's entitlement cache and says
+// what to answer; each adapter turns that into its framework's request and response.
+
+import type { AnswerSource, APIPromise } from '../core/api-promise.js';
+import { NotFoundError, ParityDealsError, ValidationError } from '../core/errors.js';
+import type { GetEntitlementResponse, MergedEntitlement } from '../entitlements/access.js';
+// The cache's own test of "ParityDeals is unreachable", so the gate and the cache agree on it.
+import { isOutage } from '../entitlements/cache.js';
+import type { EntitlementRequestOptions } from '../resources/entitlements.js';
+import type { ReportUsageParams } from '../resources/reporting.js';
+
+/**
+ * The part of a client the middleware uses: its entitlement checks (answered from its cache) and,
+ * for `meter`, its buffered usage reporter. A `ParityDeals` client (`new ParityDeals(...)` or
+ * `ParityDeals.createAsyncClient(...)`) is one.
+ */
+export interface GateClient {
+  entitlements: {
+    /** Answers the check, from the cache when it can. */
+    hasAccess(
+      params: { customerId: string; featureId: string },
+      options?: EntitlementRequestOptions,
+    ): APIPromise<boolean>;
+    /** The entitlement behind a granted check (answered from the cache the check filled). */
+    getEntitlement(params: { customerId: string; featureId: string }): APIPromise<GetEntitlementResponse>;
+  };
+  /** Used by `meter` only: `record(params)`, and `flush()` on Workers. */
+  reporting: Meterable;
+}
+
+/** The buffered reporter the meter writes to. */
+export interface Meterable {
+  /** Buffers one report; false when it was dropped (the client's `usage.onDrop` was told). */
+  record(params: ReportUsageParams): boolean;
+  /** Sends what is buffered; a Worker hands it to `waitUntil`. */
+  flush?(): Promise<unknown>;
+}
+
+/**
+ * What to do when ParityDeals cannot be reached (a connection failure, a timeout, 408, 429 or a
+ * 5xx) and the client's cache has nothing to answer with. In every mode the customer's last
+ * known entitlements answer first, for up to the client's `cache.maxStale` (6 h).
+ *
+ * - `'fallback'`: the client's `fallback` option for the feature; without one, 503.
+ * - `'open'`: let the request through (with `entitlement: null`).
+ * - `'closed'`: refuse it with 503.
+ */
+export type UnavailableMode = 'fallback' | 'open' | 'closed';
+
+/** Records usage for each request the gate let through whose response succeeded. */
+export interface MeterOptions<Req> {
+  /** The metered feature. Default: the gated feature. */
+  featureId?: string | undefined;
+  /**
+   * The DELTA to add per request: an integer, or a function of the request, called before your
+   * handler runs (so a throw fails the request rather than losing the usage). Default: `1`.
+   */
+  value?: number | ((req: Req) => number) | undefined;
+  /** Which responses count, by status code. Default: `status < 400` (a failed request is not billed). */
+  countIf?: ((status: number) => boolean) | undefined;
+}
+
+/** Why a request was refused, as given to `onDenied`. */
+export interface Denial {
+  customerId: string;
+  featureId: string;
+  /**
+   * `not_entitled`: the customer lacks the feature or has used it up; `unknown_customer`:
+   * ParityDeals does not know the customer; `unavailable`: ParityDeals could not be reached
+   * (see `whenUnavailable`); `no_customer`: the `customerId` function returned nothing.
+   */
+  reason: 'not_entitled' | 'unknown_customer' | 'unavailable' | 'no_customer';
+  /** The customer's entitlement to the feature when known (a used-up meter shows its usage), else null. */
+  entitlement: MergedEntitlement | null;
+  /** The failure behind `unavailable` or `unknown_customer`. */
+  error?: Error | undefined;
+}
+
+/** The response a refusal sends. */
+export interface DeniedResponse {
+  status: number;
+  body: unknown;
+}
+
+/** `requireEntitlement`'s options; `Req` is the framework's request (Hono: the context). */
+export interface RequireEntitlementOptions<Req> {
+  /** The ParityDeals client whose cache answers the checks. */
+  client: GateClient;
+  /**
+   * Your id for the customer behind the request (as given to `customers.create`), e.g. from the
+   * session. Returning `undefined`, `null` or `''` refuses the request with 401.
+   */
+  customerId: (req: Req) => string | null | undefined | Promise<string | null | undefined>;
+  /** See `UnavailableMode`. Default: `'fallback'`. */
+  whenUnavailable?: UnavailableMode | undefined;
+  /** Records a DELTA per request through `client.reporting.record`. Default: no metering. */
+  meter?: MeterOptions<Req> | true | undefined;
+  /**
+   * The response to a refusal. Default: 403 (401 for `no_customer`, 503 for `unavailable`) with
+   * the JSON body `{ error, message, featureId }`, `error` being the reason.
+   */
+  onDenied?: ((denial: Denial) => DeniedResponse) | undefined;
+}
+
+/** What the gate attaches to a request it let through. */
+export interface GrantedEntitlement {
+  customerId: string;
+  featureId: string;
+  /** The customer's entitlement to the feature, or null when the answer was a fallback. */
+  entitlement: MergedEntitlement | null;
+  /** Where the answer came from: `network`, `cache`, `stale` or `fallback`. */
+  source: AnswerSource;
+}
+
+export type Decision =
+  | { granted: true; grant: GrantedEntitlement; meterValue: number | undefined }
+  | { granted: false; response: DeniedResponse };
+
+const MODES: readonly UnavailableMode[] = ['fallback', 'open', 'closed'];
+const OPTION_KEYS = ['client', 'customerId', 'whenUnavailable', 'meter', 'onDenied'];
+const METER_KEYS = ['featureId', 'value', 'countIf'];
+
+// Built once: passing options to hasAccess costs nothing per request beyond the option itself.
+const OPEN: EntitlementRequestOptions = { fallback: true };
+const CLOSED: EntitlementRequestOptions = { fallback: false };
+
+function fail(param: string, expected: string, got: unknown): never {
+  const shown = typeof got === 'string' ? JSON.stringify(got) : typeof got === 'function' ? 'a function' : String(got);
+  throw new ValidationError(`requireEntitlement: ${param} must be ${expected}, got ${shown}`, param);
+}
+
+function checkDelta(value: unknown, param: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value === 0) {
+    fail(param, 'a non-zero integer', value);
+  }
+  return value;
+}
+
+const reasonText: Record<Denial['reason'], (featureId: string) => string> = {
+  not_entitled: (f) => `This account does not include "${f}", or has used it up.`,
+  unknown_customer: (f) => `This account has no plan that includes "${f}".`,
+  unavailable: (f) => `Access to "${f}" cannot be checked right now; try again shortly.`,
+  no_customer: (f) => `Sign in to use "${f}".`,
+};
+
+const reasonStatus: Record<Denial['reason'], number> = {
+  not_entitled: 403,
+  unknown_customer: 403,
+  unavailable: 503,
+  no_customer: 401,
+};
+
+/** The default refusal: a status by reason and a JSON body that names the feature. */
+export function defaultDenied(denial: Denial): DeniedResponse {
+  return {
+    status: reasonStatus[denial.reason],
+    body: { error: denial.reason, message: reasonText[denial.reason](denial.featureId), featureId: denial.featureId },
+  };
+}
+
+/** One gate: the decision for a request, and the meter's recorder when metering. */
+export interface Gate<Req> {
+  decide(req: Req): Promise<Decision>;
+  /** Records the grant's DELTA if the response's status counts; absent without `meter`. */
+  record: ((grant: GrantedEntitlement, value: number, status: number) => void) | undefined;
+}
+
+/**
+ * Checks the options once, when the middleware is made (so a typo fails at start-up, not on a
+ * request), and returns the gate.
+ */
+export function makeGate<Req>(featureId: string, options: RequireEntitlementOptions<Req>): Gate<Req> {
+  if (typeof featureId !== 'string' || featureId.trim() === '') fail('featureId', 'a non-empty string', featureId);
+  if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key)) fail(`options.${key}`, `one of ${OPTION_KEYS.join(', ')}`, key);
+  }
+  const { client, customerId: customerOf } = options;
+  if (typeof client?.entitlements?.hasAccess !== 'function') fail('client', 'a ParityDeals client', client);
+  if (typeof customerOf !== 'function') fail('customerId', 'a function of the request', customerOf);
+  const mode = options.whenUnavailable ?? 'fallback';
+  if (!MODES.includes(mode)) fail('whenUnavailable', `one of ${MODES.join(', ')}`, mode);
+  const onDenied = options.onDenied ?? defaultDenied;
+  if (typeof onDenied !== 'function') fail('onDenied', 'a function', onDenied);
+  const callOptions = mode === 'open' ? OPEN : mode === 'closed' ? CLOSED : undefined;
+  const meter = makeMeter(options, featureId);
+  const meterValue = meter?.value;
+
+  const deny = (denial: Denial): Decision => ({ granted: false, response: onDenied(denial) });
+
+  const decide = async (req: Req): Promise<Decision> => {
+    const id = await customerOf(req);
+    if (id === undefined || id === null || id === '') {
+      return deny({ customerId: '', featureId, reason: 'no_customer', entitlement: null });
+    }
+    if (typeof id !== 'string') fail('customerId(req)', 'a string', id);
+    const params = { customerId: id, featureId };
+    let granted: boolean;
+    let source: AnswerSource;
+    try {
+      const answer = await client.entitlements.hasAccess(params, callOptions).withResponse();
+      granted = answer.data;
+      source = answer.response.source ?? 'network';
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        return deny({ customerId: id, featureId, reason: 'unknown_customer', entitlement: null, error });
+      }
+      // Nothing known and no fallback for the feature: only 'fallback' mode gets here.
+      if (isOutage(error)) {
+        return deny({ customerId: id, featureId, reason: 'unavailable', entitlement: null, error });
+      }
+      throw error; // a bad access token, a malformed id: the app's error handler should see it
+    }
+    if (source === 'fallback') {
+      // The answer stands for the outage, not for the customer: there is no entitlement to show.
+      if (!granted) return deny({ customerId: id, featureId, reason: 'unavailable', entitlement: null });
+      const grant = { customerId: id, featureId, entitlement: null, source };
+      return { granted: true, grant, meterValue: meterValue?.(req) };
+    }
+    // The set is cached now: this read answers from memory.
+    const entitlement = await client.entitlements.getEntitlement(params).then(
+      (r) => r.entitlement,
+      (error: unknown) => {
+        if (error instanceof ParityDealsError) return null;
+        throw error;
+      },
+    );
+    if (!granted) return deny({ customerId: id, featureId, reason: 'not_entitled', entitlement });
+    return { granted: true, grant: { customerId: id, featureId, entitlement, source }, meterValue: meterValue?.(req) };
+  };
+  return { decide, record: meter?.record };
+}
+
+/** The meter's checked options: the DELTA of a request, and the recorder. */
+function makeMeter<Req>(
+  options: RequireEntitlementOptions<Req>,
+  featureId: string,
+): { value: (req: Req) => number; record: NonNullable<Gate<Req>['record']> } | undefined {
+  if (options.meter === undefined) return undefined;
+  const meter = options.meter === true ? {} : options.meter;
+  if (typeof meter !== 'object' || meter === null) fail('meter', 'true or an object', meter);
+  for (const key of Object.keys(meter)) {
+    if (!METER_KEYS.includes(key)) fail(`meter.${key}`, `one of ${METER_KEYS.join(', ')}`, key);
+  }
+  const metered = meter.featureId ?? featureId;
+  if (typeof metered !== 'string' || metered.trim() === '') fail('meter.featureId', 'a non-empty string', metered);
+  const countIf = meter.countIf ?? ((status: number) => status < 400);
+  if (typeof countIf !== 'function') fail('meter.countIf', 'a function of the status code', countIf);
+  const given = meter.value ?? 1;
+  let value: (req: Req) => number;
+  if (typeof given === 'function') value = (req) => checkDelta(given(req), 'meter.value(req)');
+  else {
+    const constant = checkDelta(given, 'meter.value');
+    value = () => constant;
+  }
+  // Checked at run time too: a JavaScript caller's client may be anything.
+  const reporting = options.client.reporting as Partial<Meterable> | undefined;
+  const record = reporting?.record;
+  if (typeof record !== 'function') fail('client', 'a client with reporting.record (for meter)', options.client);
+  return {
+    value,
+    record(grant, delta, status) {
+      if (!countIf(status)) return;
+      // record() does not throw for a checked value; a full buffer or a closed client returns
+      // false after calling the client's usage.onDrop, which is where a lost report is told.
+      record.call(reporting, { value: delta, customerId: grant.customerId, featureId: metered, behaviour: 'DELTA' });
+    },
+  };
+}

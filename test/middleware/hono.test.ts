@@ -1,0 +1,63 @@
+// paritydeals-sdk/hono on a real Hono app served by @hono/node-server, against the emulator.
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { describe, it } from 'node:test';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { type EntitlementVariables, requireEntitlement } from '../../src/middleware/hono.js';
+import { useEmulator } from '../support.js';
+import { middlewareScenarios } from './scenarios.js';
+
+middlewareScenarios('hono', async (client, routes) => {
+  const app = new Hono<{ Variables: EntitlementVariables }>();
+  let handled = 0;
+  for (const route of routes) {
+    const gate = requireEntitlement(route.featureId, {
+      ...route.options,
+      client,
+      customerId: (c) => c.req.header('x-customer-id'),
+    });
+    app.get(route.path, gate, (c) => {
+      handled++;
+      return c.json({ entitlement: c.get('entitlement') ?? null }, (route.status ?? 200) as 200);
+    });
+  }
+  app.onError((err, c) => c.json({ error: err.name }, 500));
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    handled: () => handled,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+});
+
+describe('requireEntitlement (hono) on a runtime with an execution context', () => {
+  const h = useEmulator();
+  it("hands the reporter's flush to executionCtx.waitUntil, so the usage is sent after the response", async () => {
+    h.emu.seed({ subscriptions: [{ customerId: 'pro', planIdentifier: 'plan-pro-monthly' }] });
+    const app = new Hono();
+    const gate = requireEntitlement('api-calls', {
+      client: h.client,
+      customerId: (c) => c.req.header('x-customer-id'),
+      meter: true,
+    });
+    app.get('/api', gate, (c) => c.text('ok'));
+    const waited: Promise<unknown>[] = [];
+    const ctx = { waitUntil: (p: Promise<unknown>) => void waited.push(p), passThroughOnException() {}, props: {} };
+    const res = await app.fetch(
+      new Request('http://worker.local/api', { headers: { 'x-customer-id': 'pro' } }),
+      {},
+      ctx,
+    );
+    assert.equal(res.status, 200);
+    assert.equal(waited.length, 1, 'one flush handed over');
+    await Promise.all(waited);
+    const sent = h.emu.requests().filter((r) => r.path.includes('/report/usage'));
+    assert.deepEqual(
+      sent.map((r) => (r.body as { value: number }).value),
+      [1],
+    );
+  });
+});
