@@ -242,6 +242,28 @@ describe('entitlement cache: staying correct', () => {
     assert.equal(edgeRequests(), 4);
   });
 
+  it('prefetch loads at most eight customers at once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    // The real fetch, counted: how many requests are out at once.
+    const counted: typeof fetch = async (input, init) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        return await fetch(input, init);
+      } finally {
+        inFlight--;
+      }
+    };
+    const client = h.clientWith({ fetch: counted });
+    const ids = Array.from({ length: 20 }, (_, i) => `pf${i}`);
+    for (const id of ids) pro(id);
+    h.emu.setFaults([{ type: 'latency', ms: 40, path: '/entitlements' }]);
+    const result = await client.entitlements.prefetch(ids);
+    assert.equal(result.loaded, 20);
+    assert.equal(most, 8);
+    assert.equal(edgeRequests(), 20);
+  });
+
   it('peek answers from the cache without a request; prefetch loads many', async () => {
     for (const id of ['p1', 'p2', 'p3']) pro(id);
     assert.equal(h.client.entitlements.peek({ customerId: 'p1', featureId: 'premium-reporting' }), undefined);
