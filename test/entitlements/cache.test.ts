@@ -349,6 +349,18 @@ describe('entitlement cache: when the edge API fails', () => {
     assert.ok(Date.now() - started < 20 + 200);
   });
 
+  it('{ fresh: true } throws when the edge API fails, rather than answer from the cache (unless given a fallback)', async () => {
+    const client = h.clientWith({ edgeTimeout: 150 });
+    pro('fr');
+    const check = (options?: { fresh?: boolean; fallback?: boolean }) =>
+      client.entitlements.hasAccess({ customerId: 'fr', featureId: 'premium-reporting' }, options);
+    assert.equal(await check(), true);
+    h.emu.setFaults([{ type: 'hang', path: '/entitlements' }]);
+    await assert.rejects(check({ fresh: true }), APIConnectionTimeoutError);
+    assert.equal(await check({ fresh: true, fallback: false }), true, 'a fallback given: the last known answer first');
+    assert.equal(await check(), true, 'a plain check still answers from the cache');
+  });
+
   it('a fallback answers only when nothing is known, and says so', async () => {
     const events: FallbackEvent[] = [];
     const client = h.clientWith({
