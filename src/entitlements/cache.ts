@@ -280,9 +280,12 @@ export class EntitlementCache implements PipelineObserver {
     // Assigned before the load's first await returns, so the check below sees the real value.
     let promise: Promise<Loaded> | undefined;
     promise = (async (): Promise<Loaded> => {
-      const stored = fresh ? undefined : await this.#fromStore(customerId);
+      const askStore = !fresh && this.config.store !== undefined;
+      const stored = askStore ? await this.#fromStore(customerId) : undefined;
       if (stored) return { set: stored, response: this.describe(stored, 'cache') };
-      const { data, response } = await this.#load(customerId, this.#remaining(options, started), operation);
+      // The store's wait comes out of the read's budget; without a store the budget is whole.
+      const budget = askStore ? this.#remaining(options, started) : options;
+      const { data, response } = await this.#load(customerId, budget, operation);
       const set: CachedSet =
         this.#inflight.get(customerId) === promise
           ? this.fill(customerId, data, response)
