@@ -94,6 +94,7 @@ export class ParityDeals implements ApiModules {
     this.#outbox = opened?.outbox ?? redis;
     this.#redis = redis;
     this.#reporter = new UsageReporter(usage, { sender, observer, defer: queueMicrotask, outbox: this.#outbox });
+    cache.withPendingUsage((customerId) => this.#reporter.pending(customerId));
     this.customers = new Customers(pipeline);
     this.checkout = new Checkout(pipeline);
     this.entitlements = new Entitlements(cache);

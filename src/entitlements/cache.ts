@@ -81,6 +81,13 @@ export interface Loaded {
   response: ResponseInfo;
 }
 
+/** A report the usage buffer holds for a customer, as the cache lays it over a fetched set. */
+export interface PendingUsage {
+  featureId: string;
+  behaviour: 'DELTA' | 'SET';
+  value: number;
+}
+
 /** The cache's part of a read's options (`EntitlementRequestOptions`). */
 export interface ReadOptions {
   fresh?: boolean | undefined;
@@ -186,6 +193,8 @@ export class EntitlementCache implements PipelineObserver {
   readonly #load: Loader;
   readonly #log: LevelLogger;
   #lastFailureLog = Number.NEGATIVE_INFINITY;
+  /** What the buffered reporter holds for a customer (see `withPendingUsage`). */
+  #pending: ((customerId: string) => Iterable<PendingUsage>) | undefined;
   /** The store is not asked before this (it failed recently). */
   #storePausedUntil = 0;
 
@@ -194,6 +203,14 @@ export class EntitlementCache implements PipelineObserver {
     this.#entries = new Lru(config.enabled ? config.maxCustomers : 0);
     this.#load = load;
     this.#log = log;
+  }
+
+  /**
+   * Tells the cache where to find usage accepted by `record()` and not yet delivered, so that
+   * an answer fetched meanwhile (which the server computed without it) still counts it.
+   */
+  withPendingUsage(pending: (customerId: string) => Iterable<PendingUsage>): void {
+    this.#pending = pending;
   }
 
   /** How many customers are cached (for tests and metrics). */
@@ -280,9 +297,17 @@ export class EntitlementCache implements PipelineObserver {
     // Assigned before the load's first await returns, so the check below sees the real value.
     let promise: Promise<Loaded> | undefined;
     promise = (async (): Promise<Loaded> => {
-      const askStore = !fresh && this.config.store !== undefined;
+      // An entry that denied is fetched again before it answers, so that a customer who has just
+      // paid is let in: from the edge API, not the store, whose copy may predate the purchase.
+      const current = this.#entries.peek(customerId);
+      const askStore = !fresh && this.config.store !== undefined && !(current instanceof CachedSet && current.denied);
       const stored = askStore ? await this.#fromStore(customerId) : undefined;
-      if (stored) return { set: stored, response: this.describe(stored, 'cache') };
+      if (stored) {
+        // Not kept when an invalidation (or our own usage) overtook the store read.
+        if (this.#inflight.get(customerId) === promise)
+          this.#entries.set(customerId, this.#withPending(customerId, stored));
+        return { set: stored, response: this.describe(stored, 'cache') };
+      }
       // The store's wait comes out of the read's budget; without a store the budget is whole.
       const budget = askStore ? this.#remaining(options, started) : options;
       const { data, response } = await this.#load(customerId, budget, operation);
@@ -318,18 +343,20 @@ export class EntitlementCache implements PipelineObserver {
 
   /** Puts a freshly fetched set in the cache (and the store) and returns its entry. */
   fill(customerId: string, data: CheckEntitlementsResponse, response: ResponseInfo): CachedSet {
-    const set = new CachedSet(data, Date.now(), response.requestId, response.url, this.config);
+    const fetched = new CachedSet(data, Date.now(), response.requestId, response.url, this.config);
+    const set = this.#withPending(customerId, fetched);
     this.#entries.set(customerId, set);
     const store = this.config.store;
     if (store && this.config.enabled) {
       const value = {
         v: STORE_FORMAT,
-        data: set.data,
-        fetchedAt: set.fetchedAt,
-        requestId: set.requestId,
-        url: set.url,
+        // What the edge API answered, not our pending usage laid over it: that is this process's.
+        data: fetched.data,
+        fetchedAt: fetched.fetchedAt,
+        requestId: fetched.requestId,
+        url: fetched.url,
       };
-      this.#storeWork(() => store.set(this.#key(customerId), value, set.freshUntil - set.fetchedAt));
+      this.#storeWork(() => store.set(this.#key(customerId), value, fetched.freshUntil - fetched.fetchedAt));
     }
     return set;
   }
@@ -438,14 +465,33 @@ export class EntitlementCache implements PipelineObserver {
     this.#entries.delete(customerId);
     this.#inflight.delete(customerId);
     const store = this.config.store;
-    if (store) this.#storeWork(() => store.delete(this.#key(customerId)));
+    if (store) this.#storeWork(() => store.delete(this.#key(customerId)), true);
   }
 
   #applyUsage(customerId: string, featureId: string, behaviour: 'DELTA' | 'SET', value: number): void {
     const set = this.#entries.peek(customerId);
     if (!(set instanceof CachedSet)) return;
+    this.#entries.set(customerId, this.#moved(set, featureId, behaviour, value));
+    // A load already on its way was answered before this usage reached the server: not kept.
+    this.#inflight.delete(customerId);
+  }
+
+  /**
+   * Lays what the buffered reporter holds for this customer (accepted by `record()`, not yet
+   * delivered) over a set just fetched, which the server computed without it. (A report in
+   * flight may already be counted by the server; then the copy counts it twice and denies a
+   * little early, for at most `deniedTtl`: the safe side of a hard limit.)
+   */
+  #withPending(customerId: string, set: CachedSet): CachedSet {
+    let out = set;
+    for (const p of this.#pending?.(customerId) ?? []) out = this.#moved(out, p.featureId, p.behaviour, p.value);
+    return out;
+  }
+
+  /** The set with one meter moved as a report moves it on the server. */
+  #moved(set: CachedSet, featureId: string, behaviour: 'DELTA' | 'SET', value: number): CachedSet {
     const entry = set.byFeature.get(featureId);
-    if (!entry || !isMeter(entry.featureType)) return;
+    if (!entry || !isMeter(entry.featureType)) return set;
     const meter = entry as MeterEntitlement;
     // The server never lets usage go below zero; neither does the copy.
     const currentUsage = Math.max(0, behaviour === 'SET' ? value : (meter.currentUsage ?? 0) + value);
@@ -459,7 +505,7 @@ export class EntitlementCache implements PipelineObserver {
     };
     const next = new CachedSet(data, set.fetchedAt, set.requestId, set.url, this.config, set.freshUntil);
     next.denied ||= set.denied;
-    this.#entries.set(customerId, next);
+    return next;
   }
 
   #expireAll(): void {
@@ -481,14 +527,14 @@ export class EntitlementCache implements PipelineObserver {
     const value = typeof got.value === 'string' ? safeParse(got.value) : got.value;
     if (!isStored(value)) return undefined;
     const set = new CachedSet(value.data, value.fetchedAt, value.requestId, value.url, this.config);
-    if (Date.now() >= set.freshUntil) return undefined;
-    this.#entries.set(customerId, set);
-    return set;
+    return Date.now() >= set.freshUntil ? undefined : set;
   }
 
   /** Runs a store write in the background, bounded like every store wait; failures are logged. */
-  #storeWork(work: () => Promise<unknown>): void {
-    if (Date.now() < this.#storePausedUntil) return;
+  #storeWork(work: () => Promise<unknown>, always = false): void {
+    // A delete is sent even while the store is paused: skipping it would leave a stale copy for
+    // the whole fleet (a write skipped only costs another instance a miss).
+    if (!always && Date.now() < this.#storePausedUntil) return;
     void within(work, this.config.storeTimeout).then((done) => {
       if (done.ok) return;
       this.#storePausedUntil = Date.now() + STORE_PAUSE_MS;

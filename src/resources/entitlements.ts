@@ -1,5 +1,5 @@
 import { APIPromise, type ResponseInfo, type WithResponse } from '../core/api-promise.js';
-import { APIUserAbortError } from '../core/errors.js';
+import { APIConnectionTimeoutError, APIUserAbortError } from '../core/errors.js';
 import type { RequestOptions } from '../core/request-options.js';
 import {
   type CheckEntitlementsResponse,
@@ -61,6 +61,9 @@ const CUSTOMER_READ_KEYS: Record<keyof GetAllEntitlementsParams, true> = { custo
  * from one process, and beyond a handful the requests only queue on the sockets.
  */
 const PREFETCH_CONCURRENCY = 8;
+
+/** How much longer than its budget a caller waits on a shared load before giving up on it itself. */
+const JOIN_SLACK_MS = 25;
 
 /** Whether `s` has no lone UTF-16 surrogate (String.prototype.isWellFormed, where the runtime has it). */
 const wellFormed: (s: string) => boolean =
@@ -335,30 +338,52 @@ export class Entitlements {
     if (hit) return hit;
     try {
       const load = cache.load(customerId, networkOptions(options), operation, options?.fresh === true);
-      return { source: 'network', ...(await abortable(load, options?.signal)) };
+      const budget = options?.timeout ?? cache.config.budget;
+      return { source: 'network', ...(await ownWait(load, budget, options?.signal, operation)) };
     } catch (error) {
       return cache.after(customerId, featureId, error, options);
     }
   }
 }
 
-/** Ends the caller's wait when its signal aborts, though the shared load it joined goes on. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  const aborted = () => new APIUserAbortError('The entitlement read was aborted by its signal.');
-  if (signal.aborted) return Promise.reject(aborted());
+/**
+ * A caller's own wait on a load it may share with others: it ends when the caller's signal
+ * aborts, or when the caller's own budget has run out (plus `JOIN_SLACK_MS`, so the load's own
+ * timeout, which says more, wins for the caller who started it), though the load goes on.
+ */
+function ownWait<T>(
+  promise: Promise<T>,
+  budget: number,
+  signal: AbortSignal | undefined,
+  operation: string,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted());
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) return reject(new APIUserAbortError(`${operation} was aborted by its signal.`));
+    const onAbort = () => finish(() => reject(new APIUserAbortError(`${operation} was aborted by its signal.`)));
+    const timer = setTimeout(
+      () =>
+        finish(() =>
+          reject(
+            new APIConnectionTimeoutError(
+              `${operation} timed out: no answer within ${budget} ms (the entitlement read it waited on is still running).`,
+            ),
+          ),
+        ),
+      budget + JOIN_SLACK_MS,
+    );
+    (timer as { unref?: () => void }).unref?.();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let done = false;
+    function finish(settle: () => void): void {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      settle();
+    }
     promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
+      (value) => finish(() => resolve(value)),
+      (error: unknown) => finish(() => reject(error)),
     );
   });
 }

@@ -201,6 +201,7 @@ export class SyncParityDeals {
       defer: (start) => start(),
       poll: () => this.#channel.poll(),
     });
+    this.#cache.withPendingUsage((customerId) => this.#reporter.pending(customerId));
     if (opened) this.#reporter.adopt(opened.recovered);
     this.#unwatch = watchExit(this.#reporter);
     this.#unhook = usage.exitHooks

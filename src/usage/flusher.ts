@@ -210,6 +210,18 @@ export class UsageReporter {
     return { waiting: [...this.#buffer.entries()], inFlight };
   }
 
+  /**
+   * What is accepted and not yet settled for one customer, in flight first, then waiting: the
+   * entitlement cache lays it over answers it fetches meanwhile, which the server computed
+   * before these reports reached it.
+   */
+  pending(customerId: string): UsageEntry[] {
+    const out: UsageEntry[] = [];
+    for (const slot of this.#inFlight.values()) if (slot.entry?.customerId === customerId) out.push(slot.entry);
+    for (const entry of this.#buffer.entries()) if (entry.customerId === customerId) out.push(entry);
+    return out;
+  }
+
   /** Keys buffered (waiting) plus keys in flight: what `maxBuffered` bounds. */
   get held(): number {
     return this.#buffer.size + this.#inFlight.size;
