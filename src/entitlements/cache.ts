@@ -113,6 +113,8 @@ const FAILURE_LOG_INTERVAL_MS = 60_000;
  * miss must not pay `storeTimeout` each time before going to the edge API.
  */
 const STORE_PAUSE_MS = 1_000;
+/** How far past the read budget a background refresh may be out before a check stops waiting for it. */
+const REFRESH_OVERDUE_SLACK_MS = 100;
 /** Subscription → customer pairs remembered (from `subscriptions.list`), so a change drops the right entry. */
 const MAX_KNOWN_SUBSCRIPTIONS = 100_000;
 
@@ -125,6 +127,8 @@ export class CachedSet {
   readonly staleUntil: number;
   /** Not refetched before this (after a failed refetch of a denying entry). */
   retryAfter = 0;
+  /** When a background refresh of this entry started (0: none running). */
+  refreshingSince = 0;
   /** The `hasAccess` answers handed out while fresh, one shared promise per feature. */
   #answers: Map<string, APIPromise<boolean>> | undefined;
 
@@ -245,6 +249,12 @@ export class EntitlementCache implements PipelineObserver {
       return undefined;
     }
     if (entry.denied && now >= entry.retryAfter) return undefined;
+    // A refresh still out after the whole read budget is one whose answer cannot land: the sync
+    // client's caller has not let the event loop run. The caller loads itself instead (the sync
+    // client blocks on its worker), so a stale answer cannot outlive a caller that never yields.
+    if (entry.refreshingSince !== 0 && now - entry.refreshingSince > this.config.budget + REFRESH_OVERDUE_SLACK_MS) {
+      return undefined;
+    }
     this.refresh(customerId);
     return { set: entry, source: 'stale' };
   }
@@ -334,15 +344,23 @@ export class EntitlementCache implements PipelineObserver {
   /** Refreshes a customer's entry in the background; a failure keeps the old entry. */
   refresh(customerId: string): void {
     if (!this.config.enabled || this.#inflight.has(customerId)) return;
+    const stale = this.#entries.peek(customerId);
+    if (stale instanceof CachedSet) stale.refreshingSince = Date.now();
     this.load(customerId, undefined, 'entitlements.refresh', true).catch((error: unknown) => {
       const entry = this.#entries.peek(customerId);
-      if (entry instanceof CachedSet) entry.retryAfter = Date.now() + FAILED_REFRESH_BACKOFF_MS;
+      if (entry instanceof CachedSet) {
+        entry.retryAfter = Date.now() + FAILED_REFRESH_BACKOFF_MS;
+        entry.refreshingSince = 0;
+      }
       if (isOutage(error)) this.#fellBack({ customerId, featureId: undefined, source: 'stale', error });
     });
   }
 
   /** Puts a freshly fetched set in the cache (and the store) and returns its entry. */
   fill(customerId: string, data: CheckEntitlementsResponse, response: ResponseInfo): CachedSet {
+    // Whatever load is still out for this customer (a refresh the sync client's caller never let
+    // land) is older than this answer: it must not replace it.
+    this.#inflight.delete(customerId);
     const fetched = new CachedSet(data, Date.now(), response.requestId, response.url, this.config);
     const set = this.#withPending(customerId, fetched);
     this.#entries.set(customerId, set);
