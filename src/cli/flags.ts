@@ -1,7 +1,7 @@
 // Option value parsers the commands share. Each throws commander's InvalidArgumentError, which
 // commander reports with the option's name (exit code 2), before anything is sent.
 
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 
 /** An integer within [min, max]. */
 export function integer(min: number, max: number): (raw: string) => number {
@@ -43,4 +43,26 @@ export function featureQuantity(
 /** The options a command gives the SDK: only those the user set, so the SDK's defaults apply. */
 export function defined<T extends Record<string, unknown>>(object: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as never;
+}
+
+/** The fields `customers create` and `customers update` both take, with the words that differ. */
+export function customerFieldOptions(
+  command: Command,
+  words: { email: string; name: string; metadata: string },
+): Command {
+  return command
+    .argument('<customerId>', 'your id for the customer')
+    .option('--email <email>', words.email)
+    .option('--name <name>', words.name)
+    .option('--metadata <key=value>', words.metadata, keyValue);
+}
+
+/** The parameters of `customers create`/`update` from their options: only those the user set. */
+export function customerFields(options: Record<string, unknown>, customerId: string) {
+  const { email, name, metadata } = options as {
+    email?: string;
+    name?: string;
+    metadata?: Record<string, string>;
+  };
+  return defined({ customerId, email, name, metadata });
 }

@@ -15,7 +15,8 @@ export const redisMissing: string | false =
     ? false
     : 'redis-server is not installed (apt-get install -y redis-server); required when CI is set';
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

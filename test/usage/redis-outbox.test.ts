@@ -2,8 +2,7 @@
 // a fleet instance killed with its reports undelivered is adopted by another, which delivers
 // each report once; node-redis works as well as ioredis.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -12,31 +11,13 @@ import { createClient } from 'redis';
 import { ParityDeals } from '../../src/index.node.js';
 import { type Emulator, startEmulator } from '../../src/testing/index.js';
 import type { UsageFailure } from '../../src/usage/flusher.js';
+import { freePort, type RedisServer, redisMissing, startRedis } from '../redis/helpers.js';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'outbox-child.ts');
 
-function hasRedisServer(): boolean {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const skip =
-  !hasRedisServer() && !process.env.CI
-    ? 'redis-server is not installed (apt-get install -y redis-server); required when CI is set'
-    : false;
+const skip = redisMissing;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-let server: ChildProcess | undefined;
+let server: RedisServer | undefined;
 let redisUrl = '';
 let emu: Emulator;
 const clients: Array<{ quit(): Promise<unknown> }> = [];
@@ -44,19 +25,8 @@ const clients: Array<{ quit(): Promise<unknown> }> = [];
 before(async () => {
   emu = await startEmulator();
   if (skip) return;
-  const port = await freePort();
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    server?.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    server?.on('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
-  });
-  redisUrl = `redis://127.0.0.1:${port}`;
+  server = await startRedis();
+  redisUrl = server.url;
 });
 beforeEach(async () => {
   emu.reset();
@@ -69,7 +39,7 @@ beforeEach(async () => {
 });
 after(async () => {
   for (const c of clients) await c.quit().catch(() => {});
-  server?.kill('SIGTERM');
+  await server?.stop();
   await emu.close();
 });
 

@@ -1,7 +1,7 @@
 // `paritydeals customers create ID`: customers.create.
 
 import type { CommandSpec } from '../command.js';
-import { defined, keyValue } from '../flags.js';
+import { customerFieldOptions, customerFields } from '../flags.js';
 
 export const customersCreate: CommandSpec = {
   path: ['customers', 'create'],
@@ -12,20 +12,13 @@ export const customersCreate: CommandSpec = {
   ],
   api: true,
   define: (command) =>
-    command
-      .argument('<customerId>', 'your id for the customer')
-      .option('--email <email>', 'their email address')
-      .option('--name <name>', 'their name')
-      .option('--metadata <key=value>', 'a metadata field (repeatable)', keyValue),
+    customerFieldOptions(command, {
+      email: 'their email address',
+      name: 'their name',
+      metadata: 'a metadata field (repeatable)',
+    }),
   async run(ctx, [customerId]) {
-    const { email, name, metadata } = ctx.options as {
-      email?: string;
-      name?: string;
-      metadata?: Record<string, string>;
-    };
-    ctx.print(
-      await ctx.client().customers.create(defined({ customerId: customerId as string, email, name, metadata })),
-    );
+    ctx.print(await ctx.client().customers.create(customerFields(ctx.options, customerId as string)));
     return 0;
   },
 };

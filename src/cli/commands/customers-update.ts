@@ -1,7 +1,7 @@
 // `paritydeals customers update ID`: customers.update.
 
 import type { CommandSpec } from '../command.js';
-import { defined, keyValue } from '../flags.js';
+import { customerFieldOptions, customerFields } from '../flags.js';
 
 export const customersUpdate: CommandSpec = {
   path: ['customers', 'update'],
@@ -12,20 +12,13 @@ export const customersUpdate: CommandSpec = {
   ],
   api: true,
   define: (command) =>
-    command
-      .argument('<customerId>', 'your id for the customer')
-      .option('--email <email>', 'the new email address')
-      .option('--name <name>', 'the new name')
-      .option('--metadata <key=value>', 'a metadata field (repeatable; replaces the metadata)', keyValue),
+    customerFieldOptions(command, {
+      email: 'the new email address',
+      name: 'the new name',
+      metadata: 'a metadata field (repeatable; replaces the metadata)',
+    }),
   async run(ctx, [customerId]) {
-    const { email, name, metadata } = ctx.options as {
-      email?: string;
-      name?: string;
-      metadata?: Record<string, string>;
-    };
-    ctx.print(
-      await ctx.client().customers.update(defined({ customerId: customerId as string, email, name, metadata })),
-    );
+    ctx.print(await ctx.client().customers.update(customerFields(ctx.options, customerId as string)));
     return 0;
   },
 };
