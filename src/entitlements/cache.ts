@@ -129,6 +129,8 @@ export class CachedSet {
   retryAfter = 0;
   /** When a background refresh of this entry started (0: none running). */
   refreshingSince = 0;
+  /** When its life ends once it has denied something: `deniedTtl` after its fetch. */
+  readonly #deniedUntil: number;
   /** The `hasAccess` answers handed out while fresh, one shared promise per feature. */
   #answers: Map<string, APIPromise<boolean>> | undefined;
 
@@ -142,27 +144,28 @@ export class CachedSet {
   ) {
     for (const entry of data.entitlements) this.byFeature.set(entry.featureId, entry);
     this.denied = data.entitlements.length === 0 || data.entitlements.some((e) => !hasAccess(e));
-    const window = fetchedAt + (this.denied ? config.deniedTtl : config.ttl);
+    this.#deniedUntil = fetchedAt + config.deniedTtl;
+    const window = this.denied ? this.#deniedUntil : fetchedAt + config.ttl;
     this.freshUntil = freshUntil === undefined ? window : Math.min(freshUntil, window);
     this.staleUntil = fetchedAt + Math.max(config.maxStale, config.ttl);
   }
 
   /** The access rule for one feature; a denial shortens the entry's life to `deniedTtl`. */
-  access(featureId: string, deniedTtl: number): boolean {
+  access(featureId: string): boolean {
     const ok = hasAccess(this.byFeature.get(featureId));
     if (!ok && !this.denied) {
       this.denied = true;
-      this.freshUntil = Math.min(this.freshUntil, this.fetchedAt + deniedTtl);
+      this.freshUntil = Math.min(this.freshUntil, this.#deniedUntil);
     }
     return ok;
   }
 
   /** A shared, already-settled promise of `access(featureId)`, for the hot path. */
-  answer(featureId: string, deniedTtl: number, describe: () => ResponseInfo): APIPromise<boolean> {
+  answer(featureId: string, describe: () => ResponseInfo): APIPromise<boolean> {
     const answers = (this.#answers ??= new Map());
     let promise = answers.get(featureId);
     if (promise === undefined) {
-      promise = APIPromise.known(this.access(featureId, deniedTtl), describe);
+      promise = APIPromise.known(this.access(featureId), describe);
       answers.set(featureId, promise);
     }
     return promise;
@@ -266,11 +269,11 @@ export class EntitlementCache implements PipelineObserver {
   peek(customerId: string, featureId: string): boolean | undefined {
     try {
       const hit = this.servable(customerId, Date.now());
-      if (hit) return hit.set.access(featureId, this.config.deniedTtl);
+      if (hit) return hit.set.access(featureId);
       const entry = this.#entries.peek(customerId);
       if (!(entry instanceof CachedSet) || Date.now() >= entry.staleUntil) return undefined;
       this.refresh(customerId);
-      return entry.access(featureId, this.config.deniedTtl);
+      return entry.access(featureId);
     } catch {
       return undefined;
     }

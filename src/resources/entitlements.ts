@@ -207,11 +207,11 @@ export class Entitlements {
     if (options === undefined) {
       // The hot path: a fresh entry answers with a promise that is already settled.
       const set = cache.fresh(customerId, coarseNow());
-      if (set) return set.answer(featureId, cache.config.deniedTtl, () => cache.describe(set, 'cache'));
+      if (set) return set.answer(featureId, () => cache.describe(set, 'cache'));
     }
     return new APIPromise(
       this.#read('entitlements.hasAccess', customerId, featureId, options).then((resolved) => ({
-        data: 'fallback' in resolved ? resolved.fallback : resolved.set.access(featureId, cache.config.deniedTtl),
+        data: 'fallback' in resolved ? resolved.fallback : resolved.set.access(featureId),
         response: responseOf(resolved, cache),
       })),
     );

@@ -43,10 +43,10 @@ export class SyncEntitlementReads {
     const cache = this.#cache;
     if (options === undefined) {
       const set = cache.fresh(customerId, Date.now());
-      if (set) return set.access(featureId, cache.config.deniedTtl);
+      if (set) return set.access(featureId);
     }
     const resolved = this.#read('entitlements.hasAccess', customerId, featureId, options);
-    return 'fallback' in resolved ? resolved.fallback : resolved.set.access(featureId, cache.config.deniedTtl);
+    return 'fallback' in resolved ? resolved.fallback : resolved.set.access(featureId);
   }
 
   hasAccess(params: HasAccessParams, options?: EntitlementRequestOptions): WithResponse<boolean> {
@@ -55,7 +55,7 @@ export class SyncEntitlementReads {
     const cache = this.#cache;
     const resolved = this.#read('entitlements.hasAccess', customerId, featureId, options);
     return {
-      data: 'fallback' in resolved ? resolved.fallback : resolved.set.access(featureId, cache.config.deniedTtl),
+      data: 'fallback' in resolved ? resolved.fallback : resolved.set.access(featureId),
       response: responseOf(resolved, cache),
     };
   }
