@@ -6,22 +6,8 @@
  * ioredis's `call(command, ...args)` or node-redis's `sendCommand(args)` works (a standalone
  * client; for a cluster, pass a client with the same methods that routes by key).
  */
-import { ParityDealsError } from '../core/errors.js';
 import type { EntitlementStore } from '../entitlements/store.js';
-
-/** ioredis (`new Redis(...)`, v4 and later). */
-export interface IoRedisLike {
-  /** Sends one command: `call("GET", key)`. */
-  call(command: string, ...args: string[]): Promise<unknown>;
-}
-
-/** node-redis (`createClient(...)`, v4 and later), connected. */
-export interface NodeRedisLike {
-  /** Sends one command: `sendCommand(["GET", key])`. */
-  sendCommand(args: string[]): Promise<unknown>;
-}
-
-export type RedisLike = IoRedisLike | NodeRedisLike;
+import { type RedisLike, redisCommand } from './command.js';
 
 /**
  * An `EntitlementStore` over a Redis client you created (and connected, for node-redis). Values
@@ -33,7 +19,10 @@ export type RedisLike = IoRedisLike | NodeRedisLike;
  * const client = new ParityDeals({ cache: { store: redisStore(new Redis(process.env.REDIS_URL)) } });
  */
 export function redisStore(redis: RedisLike): EntitlementStore {
-  const send = commandSender(redis);
+  const send = redisCommand(
+    redis,
+    'redisStore needs a Redis client: an ioredis instance (with `call`) or a connected node-redis client (with `sendCommand`).',
+  );
   return {
     async get(key) {
       const text = await send(['GET', key]);
@@ -47,17 +36,4 @@ export function redisStore(redis: RedisLike): EntitlementStore {
       await send(['DEL', key]);
     },
   };
-}
-
-function commandSender(redis: RedisLike): (args: string[]) => Promise<unknown> {
-  // ioredis first: it also has a `sendCommand`, which takes its own Command objects.
-  if (typeof (redis as IoRedisLike)?.call === 'function') {
-    return ([command, ...args]) => (redis as IoRedisLike).call(command as string, ...args);
-  }
-  if (typeof (redis as NodeRedisLike)?.sendCommand === 'function') {
-    return (args) => (redis as NodeRedisLike).sendCommand(args);
-  }
-  throw new ParityDealsError(
-    'redisStore needs a Redis client: an ioredis instance (with `call`) or a connected node-redis client (with `sendCommand`).',
-  );
 }

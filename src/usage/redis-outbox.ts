@@ -14,6 +14,7 @@
  * at any point leaves it either waiting (resent) or in flight (unknown, to onError), never both.
  */
 import { APIConnectionError, ParityDealsError } from '../core/errors.js';
+import { type RedisLike, redisCommand } from '../redis/command.js';
 import type { UsageReport } from './buffer.js';
 import {
   type Outbox,
@@ -30,11 +31,7 @@ import {
 /** Below this many lines a journal is not rewritten. */
 const MIN_COMPACT_LINES = 10_000;
 
-/** The two clients' ways of sending a raw command. */
-export type RedisLike =
-  | { call(command: string, ...args: (string | number)[]): Promise<unknown> }
-  | { sendCommand(args: string[]): Promise<unknown> };
-
+/** Where `usage.outbox` keeps a fleet's reports: your Redis client and the keys' prefix. */
 export interface RedisOutboxOptions {
   /** Your connected ioredis or node-redis client. */
   redis: RedisLike;
@@ -86,15 +83,7 @@ export interface RedisOutbox extends Outbox {
 }
 
 export function redisOutbox(options: RedisOutboxOptions, warn: (message: string) => void): RedisOutbox {
-  const client = options.redis;
-  const run: (args: string[]) => Promise<unknown> =
-    'call' in client && typeof client.call === 'function'
-      ? (args) => client.call(args[0] as string, ...args.slice(1))
-      : 'sendCommand' in client && typeof client.sendCommand === 'function'
-        ? (args) => client.sendCommand(args)
-        : () => {
-            throw new ParityDealsError('usage.outbox.redis must be an ioredis or node-redis client.');
-          };
+  const run = redisCommand(options.redis, 'usage.outbox.redis must be an ioredis or node-redis client.');
   const prefix = options.prefix ?? 'paritydeals:usage';
   const leaseMs = options.leaseMs ?? 10_000;
   const id = randomId();
