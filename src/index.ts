@@ -11,7 +11,9 @@ export {
   type CacheOptions,
   type UsageOptions,
   type ExitHooksOption,
+  type FileOutboxOption,
 } from './options.js';
+export type { RedisOutboxOptions } from './usage/redis-outbox.js';
 export type { UsageReport } from './usage/buffer.js';
 export type { DropReason, FlushResult, UsageFailure } from './usage/flusher.js';
 export {

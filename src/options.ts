@@ -71,6 +71,7 @@ export interface UsageOptions {
   outbox?: FileOutboxOption | RedisOutboxOptions | undefined;
 }
 
+/** Where `usage.outbox` keeps unsent reports on this machine: a journal file (Node, Bun, Deno). */
 export interface FileOutboxOption {
   /** The journal's path; its directory must exist. */
   file: string;

@@ -7,12 +7,16 @@ import {
   CancellationType,
   ChargePeriod,
   type CheckEntitlementsResponse,
+  type CacheOptions,
   type ClientOptions,
   type CustomerResponse,
+  type FileOutboxOption,
   NotFoundError,
   ParityDeals,
   ParityDealsError,
+  type RedisOutboxOptions,
   UsageBehaviour,
+  type UsageOptions,
   VERSION,
 } from 'paritydeals-sdk';
 import { type SyncClientOptions, type SyncParityDeals, createSyncClient } from 'paritydeals-sdk/sync';
@@ -31,10 +35,17 @@ const options: ClientOptions = {
   logLevel: 'warn',
   dangerouslyAllowBrowser: false,
 };
+// Every option object has a name an app can type its own configuration with.
+const cache: CacheOptions = { ttl: 30_000, deniedTtl: 2_000 };
+export const journaled: SyncClientOptions = {
+  ...options,
+  usage: { outbox: { file: 'usage.journal', fsync: true } satisfies FileOutboxOption },
+};
+export const fleet = (redis: RedisOutboxOptions['redis']): UsageOptions => ({ outbox: { redis, prefix: 'app:usage' } });
 
 export async function use(): Promise<string> {
   const emu: Emulator = await startEmulator({ catalog: DEFAULT_CATALOG satisfies Catalog });
-  const client = new ParityDeals({ ...options, baseUrl: emu.url, edgeApiUrl: emu.edgeUrl });
+  const client = new ParityDeals({ ...options, cache, baseUrl: emu.url, edgeApiUrl: emu.edgeUrl });
   const customer: CustomerResponse = await client.customers.create({ customerId: 'c1', email: 'c1@example.com' });
   const session = await client.checkout.createSession({
     planIdentifier: 'plan-pro-monthly',
