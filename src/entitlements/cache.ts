@@ -16,6 +16,9 @@
  * - A 404 (unknown customer) is remembered for `deniedTtl`; no other error is.
  * - Our own writes keep entries true (`observe`): usage moves the cached meter, subscription
  *   and checkout changes drop the customer's entry.
+ *   A change it cannot pin on one customer (`invalidate()`, a subscription change of a customer
+ *   never listed here) drops or expires every entry, and store copies fetched before it are
+ *   not read again: another instance's copy may predate the change.
  * - What it hands out is a copy, so no caller can change what the next one sees. (Not frozen
  *   objects: V8 stores a frozen object in about twice the memory, and the cache holds one per
  *   feature per customer.)
@@ -204,6 +207,12 @@ export class EntitlementCache implements PipelineObserver {
   #pending: ((customerId: string) => Iterable<PendingUsage>) | undefined;
   /** The store is not asked before this (it failed recently). */
   #storePausedUntil = 0;
+  /**
+   * Store copies fetched at or before this are not used: set when every entry was dropped or
+   * expired at once (`invalidate()`, a subscription change of a customer we cannot name), whose
+   * store copies cannot be deleted one by one and may predate that change.
+   */
+  #storeNotBefore = 0;
 
   constructor(config: CacheConfig, load: Loader, log: LevelLogger) {
     this.config = config;
@@ -473,11 +482,13 @@ export class EntitlementCache implements PipelineObserver {
   }
 
   /**
-   * Drops one customer's entry (and its store copy), or every entry in this process. Loads
-   * already running for them still answer their callers, but are not cached.
+   * Drops one customer's entry (and its store copy), or every entry in this process (whose store
+   * copies, fetched before now, this process then no longer reads). Loads already running for
+   * them still answer their callers, but are not cached.
    */
   invalidate(customerId?: string): void {
     if (customerId === undefined) {
+      this.#storeNotBefore = Date.now();
       this.#entries.clear();
       this.#inflight.clear();
       this.#subscriptions.clear();
@@ -531,6 +542,7 @@ export class EntitlementCache implements PipelineObserver {
 
   #expireAll(): void {
     const now = Date.now();
+    this.#storeNotBefore = now;
     for (const entry of this.#entries.values()) if (entry instanceof CachedSet) entry.freshUntil = now;
   }
 
@@ -548,7 +560,7 @@ export class EntitlementCache implements PipelineObserver {
     const value = typeof got.value === 'string' ? safeParse(got.value) : got.value;
     if (!isStored(value)) return undefined;
     const set = new CachedSet(value.data, value.fetchedAt, value.requestId, value.url, this.config);
-    return Date.now() >= set.freshUntil ? undefined : set;
+    return Date.now() >= set.freshUntil || set.fetchedAt <= this.#storeNotBefore ? undefined : set;
   }
 
   /** Runs a store write in the background, bounded like every store wait; failures are logged. */

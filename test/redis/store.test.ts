@@ -99,6 +99,43 @@ describe('redis store', { skip: redisMissing }, () => {
     assert.deepEqual(await io.keys('paritydeals:entitlements:*'), []);
   });
 
+  // A change the instance cannot pin on one customer drops or expires everything it holds; the
+  // Redis copies of those customers, fetched before the change, must not bring it back.
+  it('after invalidate(), the instance reads no Redis copy fetched before it', async () => {
+    const store = redisStore(io);
+    const a = client({ cache: { store, storeTimeout: 200 } });
+    await a.entitlements.hasAccess({ customerId: 'c1', featureId: 'seats' });
+    await sleep(50);
+    a.entitlements.invalidate();
+    const again = await a.entitlements.hasAccess({ customerId: 'c1', featureId: 'seats' }).withResponse();
+    assert.equal(again.response.source, 'network');
+    assert.equal(edge(), 2);
+    await sleep(50);
+    // What it fetched after the call is shared again: a new instance answers from Redis.
+    const b = client({ cache: { store, storeTimeout: 200 } });
+    const shared = await b.entitlements.hasAccess({ customerId: 'c1', featureId: 'seats' }).withResponse();
+    assert.equal(shared.response.source, 'cache');
+    assert.equal(edge(), 2);
+  });
+
+  it('a cancellation whose customer the instance cannot name: another instance’s Redis copy does not keep granting', async () => {
+    const store = redisStore(io);
+    const feature = { customerId: 'c1', featureId: 'premium-reporting' };
+    const other = client({ cache: { store, storeTimeout: 200 } });
+    assert.equal(await other.entitlements.hasAccess(feature), true);
+    await sleep(50);
+    assert.equal((await io.keys('paritydeals:entitlements:*')).length, 1, 'Redis holds the granting copy');
+    const [subscription] = (await client({ cache: false }).subscriptions.list({ customerId: 'c1' })).results;
+    assert.ok(subscription?.subscriptionId);
+    // This instance never listed c1's subscriptions, so it cannot tell whose this one is.
+    const a = client({ cache: { store, storeTimeout: 200 } });
+    await a.subscriptions.cancel({ subscriptionId: subscription.subscriptionId, cancellationType: 'IMMEDIATE' });
+    const after = await a.entitlements.hasAccess(feature).withResponse();
+    assert.equal(after.data, false);
+    assert.equal(after.response.source, 'network');
+    assert.equal(edge(), 2);
+  });
+
   it('API keys sharing one Redis never read each other’s entries', async () => {
     const store = redisStore(io);
     const live = client({ cache: { store, storeTimeout: 200 } });
