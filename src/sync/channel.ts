@@ -30,8 +30,8 @@ interface Running {
   port: threads.MessagePort;
   background: threads.MessagePort;
   shared: Int32Array;
-  /** Background calls posted to this worker and not yet answered, by id. */
-  waiting: Map<number, BackgroundCallback>;
+  /** Background calls posted to this worker and not yet answered, by id, with what they sent. */
+  waiting: Map<number, { callback: BackgroundCallback; spec: Call['spec'] }>;
 }
 
 /** Called once with a background call's reply, or with an error when the worker went away first. */
@@ -121,7 +121,7 @@ export class WorkerChannel {
     if (this.#running && Atomics.load(this.#running.shared, SLOT_STATE) === STATE_DEAD) this.close();
     const running = (this.#running ??= this.#spawn());
     const id = this.#nextId++;
-    running.waiting.set(id, callback);
+    running.waiting.set(id, { callback, spec: message.spec });
     if (running.waiting.size === 1) running.background.ref();
     running.background.postMessage({ ...message, id } satisfies Call);
   }
@@ -210,23 +210,10 @@ export class WorkerChannel {
     );
   }
 
-  /**
-   * The worker had the call and no reply came: it may have sent the request and the server
-   * applied it, so for anything but a read the outcome is unknown.
-   */
+  /** The worker had the call and no reply came: drops it and throws the call as lost. */
   #lost(message: Omit<Call, 'id'>, what: string): never {
     this.#drop();
-    const { spec } = message;
-    const unknown = spec.method !== 'GET';
-    const tail = unknown
-      ? spec.idempotencyKey !== undefined
-        ? ` The outcome is unknown: the server may have applied it. Send it again with the same idempotencyKey, ${JSON.stringify(spec.idempotencyKey)}, and the server counts it once.`
-        : ' The outcome is unknown: the server may have applied it. Check the state before sending it again.'
-      : '';
-    throw new APIConnectionError(
-      `${spec.operation}: the synchronous client's worker thread ${what}${this.#seen()}; the next call starts a new one.${tail}`,
-      { method: spec.method, outcomeUnknown: unknown, idempotencyKey: spec.idempotencyKey },
-    );
+    throw lostCall(message.spec, `${what}${this.#seen()}; the next call starts a new one`);
   }
 
   #seen(): string {
@@ -254,11 +241,11 @@ export class WorkerChannel {
 }
 
 function answer(running: Running, reply: Reply): void {
-  const callback = running.waiting.get(reply.id);
-  if (!callback) return;
+  const call = running.waiting.get(reply.id);
+  if (!call) return;
   running.waiting.delete(reply.id);
   if (running.waiting.size === 0) running.background.unref();
-  callback(reply);
+  call.callback(reply);
 }
 
 /** Takes the background replies that have come, without the event loop. */
@@ -271,13 +258,31 @@ function takeReplies(running: Running): void {
     answer(running, r.message as Reply);
 }
 
-/** The worker went away with background calls out: each is told, as one whose outcome is unknown. */
+/**
+ * The worker went away with background calls out: each is told, as one the worker may have sent
+ * (usage flushes read `outcomeUnknown` to choose between resending and `onError`).
+ */
 function loseAll(running: Running, what: string): void {
   if (running.waiting.size === 0) return;
   const calls = [...running.waiting.values()];
   running.waiting.clear();
-  const lost = new ParityDealsError(
-    `The synchronous client's worker thread ${what} before answering; the request may have been sent.`,
-  );
-  for (const callback of calls) callback({ ok: false, lost });
+  for (const { callback, spec } of calls) callback({ ok: false, lost: lostCall(spec, `${what} before answering`) });
+}
+
+/**
+ * The worker had the call and no reply came: it may have sent the request and the server applied
+ * it, so for anything but a read the outcome is unknown, with the key that makes a resend safe.
+ */
+function lostCall(spec: Call['spec'], what: string): APIConnectionError {
+  const unknown = spec.method !== 'GET';
+  const tail = unknown
+    ? spec.idempotencyKey !== undefined
+      ? ` The outcome is unknown: the server may have applied it. Send it again with the same idempotencyKey, ${JSON.stringify(spec.idempotencyKey)}, and the server counts it once.`
+      : ' The outcome is unknown: the server may have applied it. Check the state before sending it again.'
+    : '';
+  return new APIConnectionError(`${spec.operation}: the synchronous client's worker thread ${what}.${tail}`, {
+    method: spec.method,
+    outcomeUnknown: unknown,
+    idempotencyKey: spec.idempotencyKey,
+  });
 }

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { it } from 'node:test';
 import { APIConnectionError, ParityDealsError } from '../../src/index.node.js';
-import { WorkerChannel } from '../../src/sync/channel.js';
+import { type BackgroundCallback, WorkerChannel } from '../../src/sync/channel.js';
+import { usageEntryRequest } from '../../src/resources/reporting.js';
+import { type UsageFailure, UsageReporter } from '../../src/usage/flusher.js';
 import type { PlainSpec, WorkerConfig } from '../../src/sync/protocol.js';
 import { workerBootstrap, workerFile } from '../../src/sync/worker-file.js';
 
@@ -105,4 +107,61 @@ it('close() is final: a call afterwards throws and starts no worker', () => {
   const { error } = timed(() => channel.call({ spec: spec('echo'), options: undefined }, 10_000));
   assert.ok(error instanceof ParityDealsError);
   assert.match(error.message, /was closed/);
+});
+
+/** Sleeps on the background channel until `done()` or 5 s. */
+function waitFor(channel: WorkerChannel, done: () => boolean): void {
+  const deadline = Date.now() + 5_000;
+  while (!done() && Date.now() < deadline) channel.waitBackground(200);
+}
+
+it('background calls lost with their worker: writes are outcome unknown with their key, reads are not', () => {
+  const channel = new WorkerChannel(broken, config);
+  const replies: Parameters<BackgroundCallback>[0][] = [];
+  channel.send({ spec: spec('silent'), options: undefined }, (reply) => replies.push(reply));
+  const write: PlainSpec = { ...spec('die'), method: 'POST', idempotencyKey: 'key-2' };
+  channel.send({ spec: write, options: undefined }, (reply) => replies.push(reply));
+  waitFor(channel, () => replies.length === 2);
+  channel.close();
+  const [read, lost] = replies.map((r) => (r as { lost?: unknown }).lost);
+  assert.ok(read instanceof APIConnectionError && read.outcomeUnknown === false, String(read));
+  assert.ok(lost instanceof APIConnectionError, String(lost));
+  assert.equal(lost.outcomeUnknown, true, 'the worker may have sent it');
+  assert.equal(lost.idempotencyKey, 'key-2');
+  assert.match(lost.message, /die: .*stopped before answering.*outcome is unknown.*"key-2"/s);
+});
+
+it('a usage flush lost with its worker reaches onError as outcome unknown, not as unsent', () => {
+  const channel = new WorkerChannel(broken, config);
+  const failures: UsageFailure[] = [];
+  // The sync client's sender (src/sync/client.ts), its operation renamed so the worker dies on it.
+  const reporter = new UsageReporter(
+    {
+      flushInterval: 60_000,
+      maxBuffered: 100,
+      concurrency: 4,
+      onError: (f) => failures.push(f),
+      onDrop: () => {},
+      waitUntil: undefined,
+    },
+    {
+      sender: (entry, done) => {
+        const { transform: _, ...request } = usageEntryRequest(entry);
+        channel.send({ spec: { ...request, operation: 'die' }, options: undefined }, (reply) => {
+          if ('lost' in reply) return done(reply.lost);
+          done(reply.ok ? undefined : new Error('failed'));
+        });
+      },
+      defer: (start) => start(),
+      poll: () => channel.poll(),
+    },
+  );
+  reporter.record({ customerId: 'c1', featureId: 'api-calls', behaviour: 'DELTA', value: 5 });
+  const job = reporter.flush();
+  waitFor(channel, () => job.done);
+  channel.close();
+  assert.ok(job.done, 'the flush settled');
+  assert.equal(failures.length, 1);
+  assert.equal(failures[0]?.value, 5);
+  assert.equal(failures[0]?.outcomeUnknown, true, failures[0]?.error.message);
 });
