@@ -34,8 +34,14 @@ describe('audit: staying correct after purchases and our own writes', () => {
     assert.equal(await client.entitlements.hasAccess({ customerId: 'buyer', featureId: 'api-calls' }), true);
     await h.emu.completeCheckout(checkoutSessionId);
     await sleep(300); // twice deniedTtl after the purchase
-    const r = await client.entitlements.hasAccess({ customerId: 'buyer', featureId: 'premium-reporting' }).withResponse();
-    assert.equal(r.data, true, `paid 300 ms ago (deniedTtl 150): answered ${r.data} from ${r.response.source}, age ${r.response.age} ms`);
+    const r = await client.entitlements
+      .hasAccess({ customerId: 'buyer', featureId: 'premium-reporting' })
+      .withResponse();
+    assert.equal(
+      r.data,
+      true,
+      `paid 300 ms ago (deniedTtl 150): answered ${r.data} from ${r.response.source}, age ${r.response.age} ms`,
+    );
   });
 
   it('reportUsage that exhausts a hard limit while the first load is in flight is not undone by it', async () => {
@@ -55,8 +61,11 @@ describe('audit: staying correct after purchases and our own writes', () => {
 
   it('a cancellation of a subscription it has not seen is not undone by a load already in flight', async () => {
     const client = h.clientWith({ fetch: lateEdge(80) });
-    const [sub] = h.emu.seed({ subscriptions: [{ customerId: 'cx', planIdentifier: 'plan-pro-monthly' }] }).subscriptions;
-    const check = () => client.entitlements.hasAccess({ customerId: 'cx', featureId: 'premium-reporting' }).withResponse();
+    const [sub] = h.emu.seed({
+      subscriptions: [{ customerId: 'cx', planIdentifier: 'plan-pro-monthly' }],
+    }).subscriptions;
+    const check = () =>
+      client.entitlements.hasAccess({ customerId: 'cx', featureId: 'premium-reporting' }).withResponse();
     const first = check(); // computed now (pro), delivered 80 ms later
     await sleep(15);
     await client.subscriptions.cancel({ subscriptionId: sub!.id, cancellationType: 'IMMEDIATE' });
@@ -64,7 +73,11 @@ describe('audit: staying correct after purchases and our own writes', () => {
     await check(); // "every entry is expired and refreshed on its next check"
     await sleep(200); // the refresh has landed
     const r = await check();
-    assert.equal(r.data, false, `cancelled 300 ms ago: answered ${r.data} from ${r.response.source}, age ${r.response.age} ms`);
+    assert.equal(
+      r.data,
+      false,
+      `cancelled 300 ms ago: answered ${r.data} from ${r.response.source}, age ${r.response.age} ms`,
+    );
   });
 });
 
@@ -133,7 +146,10 @@ describe('audit: bad input', () => {
     h.emu.seed({ subscriptions: [{ customerId: 'hit', planIdentifier: 'plan-pro-monthly' }] });
     const client = h.clientWith({});
     const bad = { timeout: -5 };
-    await assert.rejects(client.entitlements.hasAccess({ customerId: 'miss', featureId: 'seats' }, bad), ParityDealsError);
+    await assert.rejects(
+      client.entitlements.hasAccess({ customerId: 'miss', featureId: 'seats' }, bad),
+      ParityDealsError,
+    );
     await client.entitlements.hasAccess({ customerId: 'hit', featureId: 'seats' });
     await assert.rejects(
       client.entitlements.hasAccess({ customerId: 'hit', featureId: 'seats' }, bad),
