@@ -448,7 +448,11 @@ export class EntitlementCache implements PipelineObserver {
 
   /** After any successful request: applies its effect (the pipeline, or the sync client, calls this). */
   succeeded(spec: RequestSpec<unknown>, data: unknown): void {
-    if (spec.effect) this.observe(spec.effect, data);
+    if (!spec.effect) return;
+    // Usage the server has applied: a load of the customer still out was answered without it,
+    // cached entry or not. (record()'s reports need no such rule: pending usage is laid over loads.)
+    if (spec.effect.kind === 'usage' && this.config.enabled) this.#inflight.delete(spec.effect.customerId);
+    this.observe(spec.effect, data);
   }
 
   /** After any failed request: a write that may have been applied is not guessed at. */
@@ -511,12 +515,11 @@ export class EntitlementCache implements PipelineObserver {
   }
 
   #applyUsage(customerId: string, featureId: string, behaviour: 'DELTA' | 'SET', value: number): void {
-    // A load already on its way was answered before this usage reached the server: not kept,
-    // whether or not an entry is cached yet.
-    this.#inflight.delete(customerId);
     const set = this.#entries.peek(customerId);
     if (!(set instanceof CachedSet)) return;
     this.#entries.set(customerId, this.#moved(set, featureId, behaviour, value));
+    // A load already on its way was answered before this usage reached the server: not kept.
+    this.#inflight.delete(customerId);
   }
 
   /**
