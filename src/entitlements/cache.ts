@@ -116,6 +116,8 @@ const FAILURE_LOG_INTERVAL_MS = 60_000;
  * miss must not pay `storeTimeout` each time before going to the edge API.
  */
 const STORE_PAUSE_MS = 1_000;
+/** The most of a read's budget the store may take, so that the edge API always has the rest. */
+const STORE_SHARE = 0.5;
 /** How far past the read budget a background refresh may be out before a check stops waiting for it. */
 const REFRESH_OVERDUE_SLACK_MS = 100;
 /** Subscription → customer pairs remembered (from `subscriptions.list`), so a change drops the right entry. */
@@ -247,7 +249,11 @@ export class EntitlementCache implements PipelineObserver {
    * answer while a background refresh runs (`stale`). Throws the remembered 404 of an unknown
    * customer. Undefined when the caller must load.
    */
-  servable(customerId: string, now: number): { set: CachedSet; source: 'cache' | 'stale' } | undefined {
+  servable(
+    customerId: string,
+    now: number,
+    featureId?: string,
+  ): { set: CachedSet; source: 'cache' | 'stale' } | undefined {
     const entry = this.#entries.get(customerId);
     if (entry === undefined) return undefined;
     if (entry instanceof UnknownCustomer) {
@@ -255,12 +261,16 @@ export class EntitlementCache implements PipelineObserver {
       this.#entries.delete(customerId);
       return undefined;
     }
-    if (now < entry.freshUntil) return { set: entry, source: 'cache' };
+    // Asking about the feature first: a denial it would give shortens the entry to deniedTtl.
+    if (now < entry.freshUntil && (featureId === undefined || entry.access(featureId) || now < entry.freshUntil))
+      return { set: entry, source: 'cache' };
     if (now >= entry.staleUntil) {
       this.#entries.delete(customerId);
       return undefined;
     }
-    if (entry.denied && now >= entry.retryAfter) return undefined;
+    // A denying entry is fetched before it answers, except inside the backoff after a failed
+    // fetch, when it answers without any request (a background refresh would be one).
+    if (entry.denied) return now >= entry.retryAfter ? undefined : { set: entry, source: 'stale' };
     // A refresh still out after the whole read budget is one whose answer cannot land: the sync
     // client's caller has not let the event loop run. The caller loads itself instead (the sync
     // client blocks on its worker), so a stale answer cannot outlive a caller that never yields.
@@ -277,7 +287,7 @@ export class EntitlementCache implements PipelineObserver {
    */
   peek(customerId: string, featureId: string): boolean | undefined {
     try {
-      const hit = this.servable(customerId, Date.now());
+      const hit = this.servable(customerId, Date.now(), featureId);
       if (hit) return hit.set.access(featureId);
       const entry = this.#entries.peek(customerId);
       if (!(entry instanceof CachedSet) || Date.now() >= entry.staleUntil) return undefined;
@@ -323,7 +333,7 @@ export class EntitlementCache implements PipelineObserver {
       // paid is let in: from the edge API, not the store, whose copy may predate the purchase.
       const current = this.#entries.peek(customerId);
       const askStore = !fresh && this.config.store !== undefined && !(current instanceof CachedSet && current.denied);
-      const stored = askStore ? await this.#fromStore(customerId) : undefined;
+      const stored = askStore ? await this.#fromStore(customerId, options?.timeout ?? this.config.budget) : undefined;
       if (stored) {
         // Not kept when an invalidation (or our own usage) overtook the store read.
         if (this.#inflight.get(customerId) === promise)
@@ -401,8 +411,8 @@ export class EntitlementCache implements PipelineObserver {
    * How every read starts, in both clients: an answer that needs no load (`servable`), unless the
    * call asked for `fresh`. Undefined: the caller loads (async, or blocking through its worker).
    */
-  before(customerId: string, options: ReadOptions | undefined): Resolved | undefined {
-    return options?.fresh === true ? undefined : this.servable(customerId, Date.now());
+  before(customerId: string, options: ReadOptions | undefined, featureId?: string): Resolved | undefined {
+    return options?.fresh === true ? undefined : this.servable(customerId, Date.now(), featureId);
   }
 
   /**
@@ -438,7 +448,11 @@ export class EntitlementCache implements PipelineObserver {
 
   /** After any successful request: applies its effect (the pipeline, or the sync client, calls this). */
   succeeded(spec: RequestSpec<unknown>, data: unknown): void {
-    if (spec.effect) this.observe(spec.effect, data);
+    if (!spec.effect) return;
+    // Usage the server has applied: a load of the customer still out was answered without it,
+    // cached entry or not. (record()'s reports need no such rule: pending usage is laid over loads.)
+    if (spec.effect.kind === 'usage' && this.config.enabled) this.#inflight.delete(spec.effect.customerId);
+    this.observe(spec.effect, data);
   }
 
   /** After any failed request: a write that may have been applied is not guessed at. */
@@ -543,15 +557,19 @@ export class EntitlementCache implements PipelineObserver {
   #expireAll(): void {
     const now = Date.now();
     this.#storeNotBefore = now;
+    // Loads already out were answered before the change: they answer their callers, not the cache.
+    this.#inflight.clear();
     for (const entry of this.#entries.values()) if (entry instanceof CachedSet) entry.freshUntil = now;
   }
 
   // ---- the store -----------------------------------------------------------------------------
 
-  async #fromStore(customerId: string): Promise<CachedSet | undefined> {
+  /** `budget` is the read's: the store never takes more than `STORE_SHARE` of it, whatever `storeTimeout`. */
+  async #fromStore(customerId: string, budget: number): Promise<CachedSet | undefined> {
     const store = this.config.store;
     if (!store || !this.config.enabled || Date.now() < this.#storePausedUntil) return undefined;
-    const got = await within(() => store.get(this.#key(customerId)), this.config.storeTimeout);
+    const wait = Math.min(this.config.storeTimeout, budget * STORE_SHARE);
+    const got = await within(() => store.get(this.#key(customerId)), wait);
     if (!got.ok) {
       this.#storePausedUntil = Date.now() + STORE_PAUSE_MS;
       this.#failure(`the entitlement store did not answer (${describeError(got.error)}); asking the edge API`);

@@ -27,7 +27,8 @@ export function within<T>(work: () => Promise<T>, ms: number): Promise<Waited<T>
     (timer as { unref?: () => void }).unref?.();
     let promise: Promise<T>;
     try {
-      promise = work();
+      // Promise.resolve: a store written without async (a value, not a Promise) still counts.
+      promise = Promise.resolve(work());
     } catch (error) {
       promise = Promise.reject(error);
     }

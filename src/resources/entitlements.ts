@@ -1,5 +1,5 @@
 import { APIPromise, type ResponseInfo, type WithResponse } from '../core/api-promise.js';
-import { APIConnectionTimeoutError, APIUserAbortError } from '../core/errors.js';
+import { APIConnectionTimeoutError, APIUserAbortError, ValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/request-options.js';
 import {
   type CheckEntitlementsResponse,
@@ -10,7 +10,7 @@ import {
 import type { CachedSet, EntitlementCache, Resolved } from '../entitlements/cache.js';
 import { coarseNow } from '../entitlements/clock.js';
 import type { RequestSpec } from '../internal/request-spec.js';
-import { Check } from '../internal/validate.js';
+import { Check, checkRequestOptions } from '../internal/validate.js';
 import { noCustomer } from './customers.js';
 
 /** `hasAccess`' parameters: which customer, which feature. */
@@ -147,6 +147,27 @@ export function customerEntitlements(operation: string, customerId: string): Req
   };
 }
 
+/**
+ * Checks a read's options, the cache's own and the per-request ones, before the cache answers:
+ * a call refused on a miss must be refused on a hit too.
+ */
+export function checkReadOptions(operation: string, options: EntitlementRequestOptions | undefined): void {
+  if (options === undefined) return;
+  checkRequestOptions(operation, options);
+  for (const name of ['fresh', 'fallback'] as const) {
+    const value = options[name];
+    if (value !== undefined && typeof value !== 'boolean')
+      throw new ValidationError(
+        `${operation}: options.${name} must be a boolean, got ${describe(value)}`,
+        `options.${name}`,
+      );
+  }
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? 'an object' : String(value);
+}
+
 /** The network options of a read, without the cache's own. */
 export function networkOptions(options: EntitlementRequestOptions | undefined): RequestOptions | undefined {
   if (options === undefined) return undefined;
@@ -205,9 +226,20 @@ export class Entitlements {
     }
     const cache = this.#cache;
     if (options === undefined) {
-      // The hot path: a fresh entry answers with a promise that is already settled.
-      const set = cache.fresh(customerId, coarseNow());
-      if (set) return set.answer(featureId, () => cache.describe(set, 'cache'));
+      // The hot path: a fresh entry answers with a promise that is already settled, unless the
+      // answer is a first denial from data older than deniedTtl (it then shortened the entry).
+      const now = coarseNow();
+      const set = cache.fresh(customerId, now);
+      if (set) {
+        const answer = set.answer(featureId, () => cache.describe(set, 'cache'));
+        if (now < set.freshUntil) return answer;
+      }
+    } else {
+      try {
+        checkReadOptions('entitlements.hasAccess', options);
+      } catch (error) {
+        return new APIPromise(Promise.reject(error));
+      }
     }
     return new APIPromise(
       this.#read('entitlements.hasAccess', customerId, featureId, options).then((resolved) => ({
@@ -318,6 +350,11 @@ export class Entitlements {
     pick: (set: CachedSet) => R,
   ): APIPromise<R> {
     const cache = this.#cache;
+    try {
+      checkReadOptions(operation, options);
+    } catch (error) {
+      return new APIPromise(Promise.reject(error));
+    }
     return new APIPromise(
       this.#read(operation, customerId, undefined, options).then((resolved): WithResponse<R> => {
         // A boolean fallback cannot stand for entitlement objects: rescue() threw instead.
@@ -335,7 +372,7 @@ export class Entitlements {
     options: EntitlementRequestOptions | undefined,
   ): Promise<Resolved> {
     const cache = this.#cache;
-    const hit = cache.before(customerId, options);
+    const hit = cache.before(customerId, options, featureId);
     if (hit) return hit;
     try {
       const load = cache.load(customerId, networkOptions(options), operation, options?.fresh === true);

@@ -10,6 +10,7 @@ import type { CheckEntitlementsResponse, GetEntitlementResponse } from '../entit
 import type { CachedSet, EntitlementCache, Resolved } from '../entitlements/cache.js';
 import type { RequestSpec } from '../internal/request-spec.js';
 import {
+  checkReadOptions,
   customerEntitlements,
   type EntitlementRequestOptions,
   entitlementParams,
@@ -42,8 +43,13 @@ export class SyncEntitlementReads {
     const { customerId, featureId } = entitlementParams.feature('entitlements.hasAccess', params);
     const cache = this.#cache;
     if (options === undefined) {
-      const set = cache.fresh(customerId, Date.now());
-      if (set) return set.access(featureId);
+      const now = Date.now();
+      const set = cache.fresh(customerId, now);
+      if (set) {
+        // A first denial from data older than deniedTtl shortened the entry: fetched again.
+        const ok = set.access(featureId);
+        if (ok || now < set.freshUntil) return ok;
+      }
     }
     const resolved = this.#read('entitlements.hasAccess', customerId, featureId, options);
     return 'fallback' in resolved ? resolved.fallback : resolved.set.access(featureId);
@@ -125,7 +131,8 @@ export class SyncEntitlementReads {
     options: EntitlementRequestOptions | undefined,
   ): Resolved {
     const cache = this.#cache;
-    const hit = cache.before(customerId, options);
+    checkReadOptions(operation, options);
+    const hit = cache.before(customerId, options, featureId);
     if (hit) return hit;
     try {
       return { source: 'network', ...this.#load(operation, customerId, networkOptions(options)) };
