@@ -1,5 +1,6 @@
-// Defects found by an adversarial audit of the entitlement cache, each reproduced over HTTP to
-// the emulator (fetch is wrapped only to deliver an answer late, which a server cannot script).
+// The cache's contract where it was once broken (stale first denials, writes racing loads, the
+// backoff, stores, read options), each over HTTP to the emulator (fetch is wrapped only to
+// deliver an answer late, which a server cannot script).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,7 +21,7 @@ function lateEdge(ms: number): typeof fetch {
   };
 }
 
-describe('audit: staying correct after purchases and our own writes', () => {
+describe('staying correct after purchases and our own writes', () => {
   it('a feature bought through checkout is granted within deniedTtl, though the entry was fetched before the purchase', async () => {
     const client = h.clientWith({ cache: { deniedTtl: 150, ttl: 60_000 } });
     h.emu.seed({ subscriptions: [{ customerId: 'buyer', planIdentifier: 'free' }] });
@@ -81,7 +82,7 @@ describe('audit: staying correct after purchases and our own writes', () => {
   });
 });
 
-describe('audit: outages', () => {
+describe('outages', () => {
   it('a denied entry whose refetch failed is not fetched again for a second (README)', async () => {
     const client = h.clientWith({ edgeTimeout: 200, maxRetries: 0, cache: { deniedTtl: 50 } });
     h.emu.seed({ subscriptions: [{ customerId: 'b1', planIdentifier: 'free' }] });
@@ -99,7 +100,7 @@ describe('audit: outages', () => {
   });
 });
 
-describe('audit: a store never reaches a check', () => {
+describe('a store never reaches a check', () => {
   it('a store whose get answers without a Promise is a store failure, not a TypeError from hasAccess', async () => {
     const map = new Map<string, unknown>();
     const store = {
@@ -128,7 +129,7 @@ describe('audit: a store never reaches a check', () => {
   });
 });
 
-describe('audit: bad input', () => {
+describe('bad input', () => {
   it('a per-call fallback or fresh that is not a boolean is refused before anything is sent', async () => {
     h.emu.setFaults([{ type: 'status', status: 503, path: '/entitlements' }]);
     const client = h.clientWith({ edgeTimeout: 200, maxRetries: 0 });
