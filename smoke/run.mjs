@@ -7,7 +7,7 @@
 // Tools (Bun, Deno, workerd, Chromium's driver, bundlers, the oldest and newest Node) are this
 // folder's devDependencies, installed once with `npm ci`; each project gets only the tarball.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -43,10 +43,12 @@ function run(cmd, args, { cwd = root, env, timeout = STEP_TIMEOUT_MS } = {}) {
 
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
-console.log('smoke: building and packing');
-await run('npm', ['run', 'build', '--silent']);
-const [packed] = JSON.parse(await run('npm', ['pack', '--json', '--silent', '--pack-destination', work]));
-const tarball = join(work, packed.filename);
+// From no build at all, as a fresh clone is: `npm pack` itself must build (the prepack script),
+// or every project below gets a package without dist/.
+console.log('smoke: packing (npm pack builds first)');
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+await run('npm', ['pack', '--silent', '--pack-destination', work]);
+const tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz')) ?? 'no tarball');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 // The tools' install is skipped when node_modules already matches the lockfile.

@@ -80,7 +80,11 @@ describe('package', () => {
     assert.equal(pkg.license, 'MIT');
     assert.match(readFileSync(join(root, 'LICENSE'), 'utf8'), /^MIT License/);
     const [packed] = JSON.parse(
-      execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: root, encoding: 'utf8' }),
+      // --ignore-scripts: prepack would rebuild dist/ under the other test files reading it.
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--silent', '--ignore-scripts'], {
+        cwd: root,
+        encoding: 'utf8',
+      }),
     );
     const files = packed.files.map((f: { path: string }) => f.path);
     assert.ok(files.includes('LICENSE') && files.includes('README.md') && files.includes('package.json'));
