@@ -1,11 +1,14 @@
 // The API commands of `paritydeals`, against the emulator: what they send, what they print, and
 // the exit code of each kind of failure.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import { EXIT } from '../../src/cli/exit.js';
+import { DEFAULT_CATALOG } from '../../src/testing/index.js';
 import { useEmulator } from '../support.js';
-import { cli, cliProcess, envFor } from './support.js';
+import { cli, cliProcess, ENTRY, envFor } from './support.js';
 
 const h = useEmulator();
 
@@ -166,5 +169,35 @@ describe('paritydeals API commands', () => {
     const usage = await cliProcess(['customers', 'frobnicate'], env);
     assert.equal(usage.code, EXIT.usage);
     assert.match(usage.err, /unknown command 'frobnicate'/);
+  });
+
+  // The README points the CLI at `paritydeals mock`: its examples must work there as written.
+  it('the README and --help examples name plans the mock has; the checkout ones run there', async () => {
+    const plans = new Set(DEFAULT_CATALOG.plans.map((p) => p.identifier));
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const examples = [...COMMANDS.flatMap((spec) => spec.examples), ...(readme.match(/^paritydeals .*$/gm) ?? [])];
+    const named = examples.flatMap((line) => [...line.matchAll(/--plan (\S+)/g)].map((m) => m[1]));
+    assert.ok(named.length >= 4, named.join(', '));
+    for (const plan of named) assert.ok(plans.has(plan as string), `an example names plan ${plan}`);
+    const env = envFor(h.emu);
+    for (const line of examples.filter((l) => l.startsWith('paritydeals checkout create'))) {
+      const run = await cli(line.split(' ').slice(1), env);
+      assert.equal(run.code, EXIT.ok, `${line}: ${run.err}`);
+      assert.match(run.out, /checkoutUrl/);
+    }
+  });
+
+  it('a reader that closes the pipe early ends nothing: the command finishes, with no EPIPE', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, '--help'], {
+      env: { PATH: process.env.PATH ?? '', ...envFor(h.emu) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Closed before the bin has started (tsx takes a while), so its first write meets no reader.
+    child.stdout.destroy();
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.doesNotMatch(err, /EPIPE|Unhandled/);
+    assert.equal(code, EXIT.ok, err);
   });
 });

@@ -8,8 +8,8 @@ export const checkoutCreate: CommandSpec = {
   path: ['checkout', 'create'],
   summary: 'create a checkout session and print its URL',
   examples: [
-    'paritydeals checkout create --plan pro --charge-period MONTHLY --success-url https://app.example.com/thanks --customer-id cust_123',
-    'paritydeals checkout create --plan team --charge-period YEARLY --success-url https://app.example.com/thanks --feature seats=10',
+    'paritydeals checkout create --plan plan-pro-monthly --charge-period MONTHLY --success-url https://app.example.com/thanks --customer-id cust_123',
+    'paritydeals checkout create --plan premium-plan --charge-period YEARLY --success-url https://app.example.com/thanks --feature seats=10',
   ],
   api: true,
   define: (command) =>

@@ -8,8 +8,8 @@ export const subscriptionsUpdate: CommandSpec = {
   path: ['subscriptions', 'update'],
   summary: 'move a subscription to another plan or charge period',
   examples: [
-    'paritydeals subscriptions update sub_123 --plan team --charge-period YEARLY',
-    'paritydeals subscriptions update sub_123 --plan team --charge-period MONTHLY --feature seats=20',
+    'paritydeals subscriptions update sub_123 --plan premium-plan --charge-period YEARLY',
+    'paritydeals subscriptions update sub_123 --plan premium-plan --charge-period MONTHLY --feature seats=20',
   ],
   api: true,
   define: (command) =>
