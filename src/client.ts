@@ -1,6 +1,6 @@
 import { ParityDealsError } from './core/errors.js';
 import { fetchTransport } from './internal/fetch-transport.js';
-import { Pipeline } from './internal/pipeline.js';
+import { closedError, Pipeline } from './internal/pipeline.js';
 import type { TransportHandle } from './internal/transport.js';
 import { EntitlementCache } from './entitlements/cache.js';
 import { type ClientOptions, resolveCache, resolveOptions } from './options.js';
@@ -50,6 +50,7 @@ export class ParityDeals implements ApiModules {
   readonly #unwatch: (() => void) | undefined;
   readonly #outbox: Outbox | undefined;
   readonly #redis: RedisOutbox | undefined;
+  readonly #stop: () => void;
   #closing: Promise<void> | undefined;
 
   constructor(options: ClientOptions = {}) {
@@ -63,7 +64,9 @@ export class ParityDeals implements ApiModules {
     const cache: EntitlementCache = new EntitlementCache(
       resolveCache(options, resolved),
       (customerId, requestOptions, operation) =>
-        pipeline.execute(customerEntitlements(operation, customerId), requestOptions),
+        pipeline.closed
+          ? Promise.reject(closedError(operation))
+          : pipeline.execute(customerEntitlements(operation, customerId), requestOptions),
       resolved.logger,
     );
     const pipeline = new Pipeline({ ...resolved, transport: handle.transport, observer: cache });
@@ -95,6 +98,11 @@ export class ParityDeals implements ApiModules {
     this.#redis = redis;
     this.#reporter = new UsageReporter(usage, { sender, observer, defer: queueMicrotask, outbox: this.#outbox });
     cache.withPendingUsage((customerId) => this.#reporter.pending(customerId));
+    // After close(): the caller's requests are refused, and no cached answer outlives the client.
+    this.#stop = () => {
+      pipeline.close();
+      cache.invalidate();
+    };
     this.customers = new Customers(pipeline);
     this.checkout = new Checkout(pipeline);
     this.entitlements = new Entitlements(cache);
@@ -174,8 +182,9 @@ export class ParityDeals implements ApiModules {
   }
 
   /**
-   * Flushes recorded usage, then stops the flush timer and releases keep-alive sockets. The
-   * client must not be used afterwards (`reporting.record` drops, calling `usage.onDrop`). The
+   * Flushes recorded usage, then stops the flush timer and releases keep-alive sockets. Calls
+   * made afterwards reject with a ParityDealsError and send nothing (`reporting.record` drops,
+   * calling `usage.onDrop`). The
    * promise never rejects and calling twice returns the same one; not awaiting it is safe: the
    * last flush still runs, and what it cannot deliver goes to `usage.onError`.
    */
@@ -184,6 +193,7 @@ export class ParityDeals implements ApiModules {
   }
 
   #shutdown(job: FlushJob): Promise<void> {
+    this.#stop();
     this.#unhook?.();
     // Nothing to deliver: release at once, as before there was anything to flush.
     const release = () => {

@@ -182,3 +182,42 @@ describe('the fetch transport', () => {
     assert.equal(calls, 1);
   });
 });
+
+describe('close()', () => {
+  it('flushes, then refuses every call before sending it, cached answers included', async () => {
+    const client = h.clientWith({});
+    h.emu.seed({
+      subscriptions: [
+        { customerId: 'closing', planIdentifier: 'free' },
+        { customerId: 'other', planIdentifier: 'free' },
+      ],
+    });
+    assert.equal(await client.entitlements.hasAccess({ customerId: 'closing', featureId: 'api-calls' }), true);
+    const page = await client.customers.list({ pageSize: 1 });
+    assert.ok(page.hasNextPage());
+    const record = { customerId: 'closing', featureId: 'api-calls', value: 2, behaviour: 'DELTA' } as const;
+    assert.equal(client.reporting.record(record), true);
+    await client.close();
+    const before = h.emu.requests().length;
+    assert.equal(h.emu.requests().at(-1)?.path, '/api/v1/report/usage/', 'the last flush went');
+    const refused = [
+      client.customers.retrieve({ customerId: 'closing' }),
+      client.customers.list(),
+      client.entitlements.hasAccess({ customerId: 'closing', featureId: 'api-calls' }),
+      client.entitlements.getAllEntitlements({ customerId: 'closing' }),
+      client.reporting.reportUsage({ customerId: 'closing', featureId: 'api-calls', value: 1, behaviour: 'DELTA' }),
+      client.subscriptions.list({ customerId: 'closing' }),
+      page.getNextPage(),
+    ];
+    for (const call of refused) {
+      await assert.rejects(
+        call,
+        (e: unknown) => e instanceof ParityDealsError && /this client was closed/.test(e.message),
+      );
+    }
+    assert.equal(client.entitlements.peek({ customerId: 'closing', featureId: 'api-calls' }), undefined);
+    const { failed } = await client.entitlements.prefetch(['closing']);
+    assert.match(String(failed[0]?.error.message), /this client was closed/);
+    assert.equal(h.emu.requests().length, before, 'nothing was sent after close()');
+  });
+});

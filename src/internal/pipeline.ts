@@ -58,6 +58,8 @@ export class Pipeline {
   readonly #edgePrefix: string;
   readonly #headers: Record<string, string>;
   readonly #config: Omit<PipelineConfig, 'accessToken'>;
+  /** Set by the client's close(): the caller's requests are refused from then on (see `send`). */
+  #closed = false;
 
   constructor(config: PipelineConfig) {
     const { accessToken, ...rest } = config;
@@ -84,6 +86,7 @@ export class Pipeline {
     } catch (error) {
       return new APIPromise<T>(Promise.reject(error));
     }
+    if (this.#closed) return new APIPromise<T>(Promise.reject(closedError(spec.operation)));
     return this.request(spec, options);
   }
 
@@ -95,6 +98,7 @@ export class Pipeline {
     } catch (error) {
       return new PagePromise<T>(Promise.reject(error));
     }
+    if (this.#closed) return new PagePromise<T>(Promise.reject(closedError(spec.operation)));
     return this.requestPage(spec, options);
   }
 
@@ -106,10 +110,24 @@ export class Pipeline {
   /** Sends a list request; the result pages onward with the same spec and options. */
   requestPage<T>(spec: RequestSpec<PageBody<T>>, options?: RequestOptions): PagePromise<T> {
     const fetchPage = (query: Record<string, string>): Promise<WithResponse<PageBody<T>>> =>
-      this.execute({ ...spec, query: { ...spec.query, ...query } }, options);
+      this.#closed
+        ? Promise.reject(closedError(spec.operation))
+        : this.execute({ ...spec, query: { ...spec.query, ...query } }, options);
     return new PagePromise(
       this.execute(spec, options).then(({ data, response }) => ({ data: new Page(data, fetchPage), response })),
     );
+  }
+
+  /**
+   * Refuses the caller's requests from now on (`send`, `sendPage`, a page's next). `execute`
+   * stays open: the client's last usage flush runs through it after close().
+   */
+  close(): void {
+    this.#closed = true;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
   }
 
   async execute<T>(spec: RequestSpec<T>, options: RequestOptions | undefined): Promise<WithResponse<T>> {
@@ -299,4 +317,9 @@ function lowerKeys(headers: Record<string, string>): Record<string, string> {
     if (value !== undefined) out[key.toLowerCase()] = value;
   }
   return out;
+}
+
+/** What a call made after the client's close() rejects with, before anything is sent. */
+export function closedError(operation: string): ParityDealsError {
+  return new ParityDealsError(`${operation}: this client was closed; create another with new ParityDeals().`);
 }
