@@ -53,6 +53,7 @@ import { installExitHooks, watchExit } from '../usage/exit-hooks.js';
 import { openJournal } from '../usage/journal.js';
 import type { Outbox } from '../usage/outbox.js';
 import { type FlushJob, type FlushResult, type Sender, type UsageObserver, UsageReporter } from '../usage/flusher.js';
+import { servedOnThisThread } from '../internal/emulators-on-thread.js';
 
 /** Added to a call's worst case (every attempt timing out, every retry wait at its cap) before the watchdog fires. */
 const WATCHDOG_SLACK_MS = 10_000;
@@ -150,6 +151,13 @@ export class SyncParityDeals {
       throw new ParityDealsError(
         'The synchronous client cannot use a Redis outbox: it blocks the thread your Redis client runs on. Use a file outbox ({ file }) here, or the async client.',
       );
+    }
+    for (const url of [resolved.baseUrl, resolved.edgeApiUrl]) {
+      if (servedOnThisThread(url)) {
+        throw new ParityDealsError(
+          `The synchronous client cannot call the emulator at ${url}: startEmulator() runs it on this thread, which the client blocks on every call, so no call could be answered. Start it with spawnEmulator() (a child process, with the same controls as Promises) for the sync client.`,
+        );
+      }
     }
     this.#config = { ...resolved, logLevel: logger.level };
     this.#logger = options.logger ?? console;

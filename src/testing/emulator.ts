@@ -20,6 +20,7 @@ import { EmulatorServer } from './server.js';
 import { Store } from './store.js';
 import { DEFAULT_API_KEY, type Emulator, type EmulatorOptions } from './types.js';
 import { ErrorAnswer } from './error-answer.js';
+import { emulatorListening } from '../internal/emulators-on-thread.js';
 
 /**
  * Starts a local ParityDeals API on loopback.
@@ -90,13 +91,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const port = await server.listen(options.port ?? 0, host);
   const url = `http://${urlHost(host)}:${port}`;
   server.setFallbackOrigin(url);
+  // The sync client refuses this emulator: it would block the thread that has to answer it.
+  const forget = emulatorListening(url);
 
   const emulator: Emulator = {
     url,
     edgeUrl: `${url}/edge`,
     apiKey: apiKeys[0] as string,
     port,
-    close: () => server.close(),
+    close: () => {
+      forget();
+      return server.close();
+    },
     requests: () => recorder.all(),
     clearRequests: () => recorder.clear(),
     setFaults: (list) => faults.set(list),

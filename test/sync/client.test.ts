@@ -5,6 +5,7 @@ import { beforeEach, describe, it } from 'node:test';
 import { type ParityDeals, ParityDealsError } from '../../src/index.node.js';
 import { createSyncClient, SyncPage, SyncParityDeals } from '../../src/sync/index.js';
 import { seen, stable, useRig } from './helpers.js';
+import { startEmulator } from '../../src/testing/index.js';
 
 /** Either client; a case is written once and run with both. */
 type Client = ParityDeals | SyncParityDeals;
@@ -231,5 +232,26 @@ describe('sync client: every method, same as the async client', () => {
     } finally {
       client.close();
     }
+  });
+});
+
+describe('sync client and an emulator on its own thread', () => {
+  it('refuses one started with startEmulator at once, pointing to spawnEmulator; not once it is closed', async () => {
+    const emu = await startEmulator();
+    const options = { accessToken: emu.apiKey, baseUrl: emu.url, edgeApiUrl: emu.edgeUrl, logLevel: 'off' } as const;
+    const started = Date.now();
+    assert.throws(
+      () => createSyncClient(options),
+      (e: unknown) => e instanceof ParityDealsError && /startEmulator\(\) runs it on this thread/.test(e.message),
+    );
+    // Named another way, the same server on the same thread.
+    assert.throws(
+      () => createSyncClient({ ...options, baseUrl: emu.url.replace('127.0.0.1', 'localhost') }),
+      /spawnEmulator/,
+    );
+    assert.ok(Date.now() - started < 1_000, 'refused without a call timing out');
+    assert.equal(emu.requests().length, 0);
+    await emu.close();
+    createSyncClient(options).close();
   });
 });
