@@ -45,6 +45,33 @@ describe('staying correct after purchases and our own writes', () => {
     );
   });
 
+  // The README's testing section: a payment through the emulator happens outside the client.
+  it('a denial cached before an emulator payment stands within deniedTtl; invalidate, fresh or deniedTtl 0 let the payer in', async () => {
+    const pay = async (client: ReturnType<typeof h.clientWith>, customerId: string) => {
+      h.emu.seed({ subscriptions: [{ customerId, planIdentifier: 'free' }] });
+      const check = { customerId, featureId: 'premium-reporting' };
+      assert.equal(await client.entitlements.hasAccess(check), false, 'not before paying');
+      const { checkoutSessionId } = await client.checkout.createSession({
+        planIdentifier: 'plan-pro-monthly',
+        chargePeriod: 'MONTHLY',
+        customerId,
+        successUrl: 'https://example.com/ok',
+      });
+      assert.equal(await client.entitlements.hasAccess(check), false, 'not before paying, once more');
+      await h.emu.completeCheckout(checkoutSessionId);
+      return check;
+    };
+    const cached = h.clientWith({});
+    const stands = await pay(cached, 'p1');
+    assert.equal(await cached.entitlements.hasAccess(stands), false, 'the cached denial stands');
+    cached.entitlements.invalidate('p1');
+    assert.equal(await cached.entitlements.hasAccess(stands), true, 'after invalidate');
+    const fresh = await pay(cached, 'p2');
+    assert.equal(await cached.entitlements.hasAccess(fresh, { fresh: true }), true, 'with fresh: true');
+    const noDenials = h.clientWith({ cache: { deniedTtl: 0 } });
+    assert.equal(await noDenials.entitlements.hasAccess(await pay(noDenials, 'p3')), true, 'with deniedTtl 0');
+  });
+
   it('reportUsage that exhausts a hard limit while the first load is in flight is not undone by it', async () => {
     const client = h.clientWith({ fetch: lateEdge(80) });
     h.emu.seed({
