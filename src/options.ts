@@ -290,23 +290,17 @@ function keys<T>(known: Record<keyof T, true>): readonly string[] {
   return Object.keys(known);
 }
 
-/** Refuses a key of the options object `value` (at `name`, '' for the top) that is not `known`. */
-function onlyKnown(name: string, value: object, known: readonly string[]): void {
-  const unknown = unknownKey(value, known, name ? `${name}.` : '');
-  if (unknown)
-    throw new ParityDealsError(
-      `ParityDeals option ${unknown.key} is unknown${unknown.hint}${unknown.hint.endsWith('?') ? '' : '.'}`,
-    );
+/** Refuses a key of the options object `value` that is not `known`; `at` prefixes its name (`cache.`). */
+function onlyKnown(at: string, value: object, known: readonly string[]): void {
+  const unknown = unknownKey(value, known, at);
+  if (unknown) throw new ParityDealsError(`ParityDeals option ${unknown.key} is unknown${unknown.hint}`);
 }
 
-/**
- * Applies defaults and environment variables, refusing nonsense before any request is made.
- * `extraKeys`: options a client takes beyond `ClientOptions` (it checks them itself).
- */
-export function resolveOptions(options: ClientOptions, extraKeys: readonly string[] = []) {
+/** Applies defaults and environment variables, refusing nonsense before any request is made. */
+export function resolveOptions(options: ClientOptions) {
   if (typeof options !== 'object' || options === null)
     throw new ParityDealsError('ParityDeals options must be an object.');
-  onlyKnown('', options, extraKeys.length ? [...KNOWN.client, ...extraKeys] : KNOWN.client);
+  onlyKnown('', options, KNOWN.client);
   const allowBrowser = options.dangerouslyAllowBrowser ?? false;
   if (typeof allowBrowser !== 'boolean') throw optionError('dangerouslyAllowBrowser', 'true or false', allowBrowser);
   if (!allowBrowser && isBrowser()) {
@@ -363,7 +357,7 @@ export function resolveCache(
     throw optionError('cache', 'false or an object of cache options', given);
   }
   const c = given || {};
-  onlyKnown('cache', c, KNOWN.cache);
+  onlyKnown('cache.', c, KNOWN.cache);
   const fallback = options.fallback ?? {};
   if (typeof fallback !== 'object' || fallback === null || Array.isArray(fallback)) {
     throw optionError('fallback', 'an object of booleans keyed by feature id', fallback);
@@ -477,7 +471,7 @@ function resolveUsage(
   if (usage !== undefined && (typeof usage !== 'object' || usage === null))
     throw optionError('usage', 'an object', usage);
   const u = usage ?? {};
-  onlyKnown('usage', u, KNOWN.usage);
+  onlyKnown('usage.', u, KNOWN.usage);
   const fn = <F>(name: string, value: F | undefined): F | undefined => {
     if (value !== undefined && typeof value !== 'function') throw optionError(`usage.${name}`, 'a function', value);
     return value;
@@ -513,7 +507,7 @@ function outbox(value: UsageOptions['outbox']): FileOutboxOption | RedisOutboxOp
   const expected = "{ file: 'path/to/usage.journal', fsync? } or { redis: yourRedisClient, prefix?, leaseMs? }";
   if (typeof value !== 'object' || value === null) throw optionError('usage.outbox', expected, value);
   if ('redis' in value) {
-    onlyKnown('usage.outbox', value, KNOWN.redisOutbox);
+    onlyKnown('usage.outbox.', value, KNOWN.redisOutbox);
     const r = value.redis as unknown as Record<string, unknown> | null;
     if (typeof r !== 'object' || r === null || (typeof r.call !== 'function' && typeof r.sendCommand !== 'function'))
       throw optionError('usage.outbox.redis', 'an ioredis or node-redis client', r);
@@ -524,7 +518,7 @@ function outbox(value: UsageOptions['outbox']): FileOutboxOption | RedisOutboxOp
       leaseMs: positive('usage.outbox.leaseMs', value.leaseMs ?? 10_000),
     };
   }
-  onlyKnown('usage.outbox', value, KNOWN.fileOutbox);
+  onlyKnown('usage.outbox.', value, KNOWN.fileOutbox);
   if (typeof value.file !== 'string' || value.file.trim() === '') throw optionError('usage.outbox', expected, value);
   if (value.fsync !== undefined && typeof value.fsync !== 'boolean')
     throw optionError('usage.outbox.fsync', 'a boolean', value.fsync);
@@ -536,7 +530,7 @@ function exitHooks(value: UsageOptions['exitHooks']): ExitHooksConfig | undefine
   if (value === true) return { beforeExit: true, signals: ['SIGTERM'], timeout: USAGE_DEFAULTS.exitTimeout };
   if (typeof value !== 'object' || value === null)
     throw optionError('usage.exitHooks', 'a boolean or { beforeExit, signals, timeout }', value);
-  onlyKnown('usage.exitHooks', value, KNOWN.exitHooks);
+  onlyKnown('usage.exitHooks.', value, KNOWN.exitHooks);
   const signals = value.signals ?? ['SIGTERM'];
   if (!Array.isArray(signals) || !signals.every((s) => typeof s === 'string' && /^SIG[A-Z0-9]+$/.test(s)))
     throw optionError('usage.exitHooks.signals', "an array of signal names like 'SIGTERM'", signals);

@@ -132,7 +132,7 @@ const MISSPELLED_OPTIONS: [string, Record<string, unknown>, RegExp][] = [
   [
     'baseURL',
     { baseURL: 'http://127.0.0.1:9', edgeApiURL: 'http://127.0.0.1:9/edge' },
-    /^ParityDeals option baseURL is unknown; did you mean baseUrl\? \(baseUrl was not given\)\.$/,
+    /^ParityDeals option baseURL is unknown; did you mean baseUrl\? \(baseUrl was not given\)$/,
   ],
   ['timout', { timout: 5 }, /^ParityDeals option timout is unknown; did you mean timeout\?/],
   ['access_token', { access_token: 'k' }, /option access_token is unknown; did you mean accessToken\?/],
@@ -155,7 +155,7 @@ const MISSPELLED_OPTIONS: [string, Record<string, unknown>, RegExp][] = [
   // Refused even when undefined, as unknown parameters are: the key is as misspelled.
   ['undefined value', { edgeApiURL: undefined }, /option edgeApiURL is unknown; did you mean edgeApiUrl\?/],
   // Nothing close: the message lists what the object takes.
-  ['no suggestion', { cache: { colour: 'red' } }, /option cache\.colour is unknown \(known: ttl, deniedTtl, .*\)\.$/],
+  ['no suggestion', { cache: { colour: 'red' } }, /option cache\.colour is unknown \(known: ttl, deniedTtl, .*\)$/],
 ];
 
 describe('unknown option keys', () => {

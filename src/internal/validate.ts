@@ -161,8 +161,9 @@ export class Check {
 const FEATURE_KEYS = ['identifier', 'quantity'];
 
 /**
- * The first key of `object` not in `known` (a key given as `undefined` too: it is as misspelled),
- * named with the prefix `at` (`features[0].`, `cache.`), and what to tell the caller: the key
+ * The first key of `object` in neither `known` nor `alsoKnown` (a key given as `undefined` too:
+ * it is as misspelled), named with the prefix `at` (`features[0].`, `cache.`), and what to tell
+ * the caller (the second list spares a hot path from joining the two beforehand): the key
  * meant (`; did you mean customerId?`, adding when that one was not given, so the whole mistake
  * reads in one line), else the keys known. Parameters, per-request options and client options
  * all refuse unknown keys through this, so they read alike.
@@ -171,18 +172,22 @@ export function unknownKey(
   object: object,
   known: readonly string[],
   at = '',
+  alsoKnown: readonly string[] = NONE,
 ): { key: string; hint: string } | undefined {
   for (const key of Object.keys(object)) {
-    if (known.includes(key)) continue;
-    const meant = suggest(key, known);
+    if (known.includes(key) || alsoKnown.includes(key)) continue;
+    const all = [...known, ...alsoKnown];
+    const meant = suggest(key, all);
     const hint =
       meant === undefined
-        ? ` (known: ${known.join(', ')})`
+        ? ` (known: ${all.join(', ')})`
         : `; did you mean ${at}${meant}?${(object as Record<string, unknown>)[meant] === undefined ? ` (${at}${meant} was not given)` : ''}`;
     return { key: `${at}${key}`, hint };
   }
   return undefined;
 }
+
+const NONE: readonly string[] = [];
 
 /**
  * The known key a caller most likely meant by `key`, if any: the same word in camelCase
@@ -290,7 +295,7 @@ const REQUEST_OPTION_KEYS = Object.keys(REQUEST_OPTIONS);
  * any other key is refused, suggesting the one meant, rather than ignored: a misspelled
  * `timout` would otherwise send with the default timeout.
  */
-export function checkRequestOptions(operation: string, options: unknown, flags: readonly string[] = NO_FLAGS): void {
+export function checkRequestOptions(operation: string, options: unknown, flags: readonly string[] = NONE): void {
   if (options === undefined || options === null) return;
   const fail = (param: string, expected: string, got: unknown): never => {
     const name = param ? `options.${param}` : 'options';
@@ -298,16 +303,9 @@ export function checkRequestOptions(operation: string, options: unknown, flags: 
   };
   if (typeof options !== 'object' || Array.isArray(options)) fail('', 'an object', options);
   const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (REQUEST_OPTION_KEYS.includes(key)) continue;
-    if (flags.includes(key)) {
-      if (o[key] !== undefined && typeof o[key] !== 'boolean') fail(key, 'a boolean', o[key]);
-      continue;
-    }
-    const known = flags === NO_FLAGS ? REQUEST_OPTION_KEYS : [...REQUEST_OPTION_KEYS, ...flags];
-    const unknown = unknownKey(o, known, 'options.') as { key: string; hint: string };
-    throw new ValidationError(`${operation}: unknown option ${unknown.key}${unknown.hint}`, unknown.key);
-  }
+  const unknown = unknownKey(o, REQUEST_OPTION_KEYS, 'options.', flags);
+  if (unknown) throw new ValidationError(`${operation}: unknown option ${unknown.key}${unknown.hint}`, unknown.key);
+  for (const flag of flags) if (o[flag] !== undefined && typeof o[flag] !== 'boolean') fail(flag, 'a boolean', o[flag]);
   if (o.timeout !== undefined && !(typeof o.timeout === 'number' && o.timeout > 0 && o.timeout <= MAX_TIMER_MS))
     fail('timeout', `a number of milliseconds above 0 and at most ${MAX_TIMER_MS}`, o.timeout);
   if (
@@ -336,16 +334,14 @@ export function checkRequestOptions(operation: string, options: unknown, flags: 
   }
 }
 
-const NO_FLAGS: readonly string[] = [];
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
-/** A short, safe rendering of what the caller passed, for error messages. */
-export function show(value: unknown): string {
+/** A short, safe rendering of what the caller passed. */
+function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);

@@ -57,13 +57,6 @@ import { type FlushJob, type FlushResult, type Sender, type UsageObserver, Usage
 /** Added to a call's worst case (every attempt timing out, every retry wait at its cap) before the watchdog fires. */
 const WATCHDOG_SLACK_MS = 10_000;
 
-/**
- * Options this client takes beyond `ClientOptions` (none yet), for `resolveOptions`, which
- * refuses keys it does not know: the type makes one added to `SyncClientOptions` be listed here.
- */
-const SYNC_ONLY_OPTIONS: Record<Exclude<keyof SyncClientOptions, keyof ClientOptions>, true> = {};
-const SYNC_ONLY_KEYS = Object.keys(SYNC_ONLY_OPTIONS);
-
 type Builder = (params: never) => RequestSpec<unknown>;
 
 /** The modules whose every method is one request through the worker; entitlements read the cache first. */
@@ -152,7 +145,7 @@ export class SyncParityDeals {
         'The synchronous client cannot use `cache.store`: a store answers asynchronously, and this client blocks its thread, so it could never wait for it. Drop the store (the sync client still caches in memory), or use ParityDeals.createAsyncClient to share entitlements through it.',
       );
     }
-    const { logger, usage, ...resolved } = resolveOptions(options, SYNC_ONLY_KEYS);
+    const { logger, usage, ...resolved } = resolveOptions(options);
     if (usage.outbox && 'redis' in usage.outbox) {
       throw new ParityDealsError(
         'The synchronous client cannot use a Redis outbox: it blocks the thread your Redis client runs on. Use a file outbox ({ file }) here, or the async client.',

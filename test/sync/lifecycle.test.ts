@@ -110,7 +110,7 @@ describe('sync client: lifecycle', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [
         { ...rest, baseURL: r.emu.url, edgeApiURL: r.emu.edgeUrl },
-        /^ParityDeals option baseURL is unknown; did you mean baseUrl\? \(baseUrl was not given\)\.$/,
+        /^ParityDeals option baseURL is unknown; did you mean baseUrl\? \(baseUrl was not given\)$/,
       ],
       [{ ...r.options, timout: 5 }, /option timout is unknown; did you mean timeout\?/],
       [{ ...r.options, cache: { tll: 5 } }, /option cache\.tll is unknown; did you mean cache\.ttl\?/],
