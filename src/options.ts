@@ -5,7 +5,7 @@ import { isBrowser, readEnv } from './internal/env.js';
 import type { CacheConfig, FallbackEvent } from './entitlements/cache.js';
 import type { EntitlementStore } from './entitlements/store.js';
 import { checkLogger, LevelLogger } from './internal/logger.js';
-import { headersProblem, MAX_RETRIES, MAX_TIMER_MS } from './internal/validate.js';
+import { headersProblem, MAX_RETRIES, MAX_TIMER_MS, unknownKey } from './internal/validate.js';
 import { VERSION } from './version.js';
 import type { UsageReport } from './usage/buffer.js';
 import type { DropReason, ReporterConfig, UsageFailure } from './usage/flusher.js';
@@ -236,10 +236,71 @@ export const DEFAULT_BASE_URL = 'https://api.paritydeals.com';
 /** The production edge API (entitlement reads), used when neither `edgeApiUrl` nor `PARITYDEALS_EDGE_API_URL` is set. */
 export const DEFAULT_EDGE_API_URL = 'https://edge.api.paritydeals.com';
 
+/**
+ * The keys each options object takes. An unknown one is refused, not ignored: a misspelled
+ * `baseURL` would otherwise send every call, with the token, to production. Typed by the
+ * interfaces above, so an option added there must be listed here.
+ */
+const KNOWN = {
+  client: keys<ClientOptions>({
+    accessToken: true,
+    baseUrl: true,
+    edgeApiUrl: true,
+    apiVersion: true,
+    timeout: true,
+    edgeTimeout: true,
+    connectTimeout: true,
+    maxRetries: true,
+    maxRetryDelay: true,
+    fetch: true,
+    defaultHeaders: true,
+    logger: true,
+    logLevel: true,
+    cache: true,
+    fallback: true,
+    onFallback: true,
+    dangerouslyAllowBrowser: true,
+    usage: true,
+  }),
+  cache: keys<CacheOptions>({
+    ttl: true,
+    deniedTtl: true,
+    maxStale: true,
+    maxCustomers: true,
+    store: true,
+    storeTimeout: true,
+    storePrefix: true,
+  }),
+  usage: keys<UsageOptions>({
+    flushInterval: true,
+    maxBuffered: true,
+    concurrency: true,
+    onError: true,
+    onDrop: true,
+    waitUntil: true,
+    exitHooks: true,
+    outbox: true,
+  }),
+  exitHooks: keys<ExitHooksOption>({ beforeExit: true, signals: true, timeout: true }),
+  fileOutbox: keys<FileOutboxOption>({ file: true, fsync: true }),
+  redisOutbox: keys<RedisOutboxOptions>({ redis: true, prefix: true, leaseMs: true }),
+};
+
+function keys<T>(known: Record<keyof T, true>): readonly string[] {
+  return Object.keys(known);
+}
+
+/** Refuses a key of the options object `value` that is not `known`; `at` prefixes its name (`cache.`). */
+function onlyKnown(at: string, value: object, known: readonly string[]): void {
+  const unknown = unknownKey(value, known, at);
+  if (unknown) throw new ParityDealsError(`ParityDeals option ${unknown.key} is unknown${unknown.hint}`);
+}
+
 /** Applies defaults and environment variables, refusing nonsense before any request is made. */
 export function resolveOptions(options: ClientOptions) {
   if (typeof options !== 'object' || options === null)
     throw new ParityDealsError('ParityDeals options must be an object.');
+  onlyKnown('', options, KNOWN.client);
   const allowBrowser = options.dangerouslyAllowBrowser ?? false;
   if (typeof allowBrowser !== 'boolean') throw optionError('dangerouslyAllowBrowser', 'true or false', allowBrowser);
   if (!allowBrowser && isBrowser()) {
@@ -296,6 +357,7 @@ export function resolveCache(
     throw optionError('cache', 'false or an object of cache options', given);
   }
   const c = given || {};
+  onlyKnown('cache.', c, KNOWN.cache);
   const fallback = options.fallback ?? {};
   if (typeof fallback !== 'object' || fallback === null || Array.isArray(fallback)) {
     throw optionError('fallback', 'an object of booleans keyed by feature id', fallback);
@@ -409,6 +471,7 @@ function resolveUsage(
   if (usage !== undefined && (typeof usage !== 'object' || usage === null))
     throw optionError('usage', 'an object', usage);
   const u = usage ?? {};
+  onlyKnown('usage.', u, KNOWN.usage);
   const fn = <F>(name: string, value: F | undefined): F | undefined => {
     if (value !== undefined && typeof value !== 'function') throw optionError(`usage.${name}`, 'a function', value);
     return value;
@@ -444,6 +507,7 @@ function outbox(value: UsageOptions['outbox']): FileOutboxOption | RedisOutboxOp
   const expected = "{ file: 'path/to/usage.journal', fsync? } or { redis: yourRedisClient, prefix?, leaseMs? }";
   if (typeof value !== 'object' || value === null) throw optionError('usage.outbox', expected, value);
   if ('redis' in value) {
+    onlyKnown('usage.outbox.', value, KNOWN.redisOutbox);
     const r = value.redis as unknown as Record<string, unknown> | null;
     if (typeof r !== 'object' || r === null || (typeof r.call !== 'function' && typeof r.sendCommand !== 'function'))
       throw optionError('usage.outbox.redis', 'an ioredis or node-redis client', r);
@@ -454,6 +518,7 @@ function outbox(value: UsageOptions['outbox']): FileOutboxOption | RedisOutboxOp
       leaseMs: positive('usage.outbox.leaseMs', value.leaseMs ?? 10_000),
     };
   }
+  onlyKnown('usage.outbox.', value, KNOWN.fileOutbox);
   if (typeof value.file !== 'string' || value.file.trim() === '') throw optionError('usage.outbox', expected, value);
   if (value.fsync !== undefined && typeof value.fsync !== 'boolean')
     throw optionError('usage.outbox.fsync', 'a boolean', value.fsync);
@@ -465,6 +530,7 @@ function exitHooks(value: UsageOptions['exitHooks']): ExitHooksConfig | undefine
   if (value === true) return { beforeExit: true, signals: ['SIGTERM'], timeout: USAGE_DEFAULTS.exitTimeout };
   if (typeof value !== 'object' || value === null)
     throw optionError('usage.exitHooks', 'a boolean or { beforeExit, signals, timeout }', value);
+  onlyKnown('usage.exitHooks.', value, KNOWN.exitHooks);
   const signals = value.signals ?? ['SIGTERM'];
   if (!Array.isArray(signals) || !signals.every((s) => typeof s === 'string' && /^SIG[A-Z0-9]+$/.test(s)))
     throw optionError('usage.exitHooks.signals', "an array of signal names like 'SIGTERM'", signals);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_BASE_URL, DEFAULT_EDGE_API_URL, ParityDeals, ParityDealsError } from '../src/index.node.js';
 import { resolveOptions } from '../src/options.js';
+import { thrown } from './expect.js';
 import { useEmulator } from './support.js';
 
 const h = useEmulator();
@@ -124,3 +125,66 @@ describe('timeouts', () => {
 function pick(o: { timeout: number; edgeTimeout: number }) {
   return { timeout: o.timeout, edgeTimeout: o.edgeTimeout };
 }
+
+/** Misspelled client options, each with the message it must get: the key, and the one meant. */
+const MISSPELLED_OPTIONS: [string, Record<string, unknown>, RegExp][] = [
+  // The new-user trial's case: without the refusal, every call went to production.
+  [
+    'baseURL',
+    { baseURL: 'http://127.0.0.1:9', edgeApiURL: 'http://127.0.0.1:9/edge' },
+    /^ParityDeals option baseURL is unknown; did you mean baseUrl\? \(baseUrl was not given\)$/,
+  ],
+  ['timout', { timout: 5 }, /^ParityDeals option timout is unknown; did you mean timeout\?/],
+  ['access_token', { access_token: 'k' }, /option access_token is unknown; did you mean accessToken\?/],
+  ['cache.tll', { cache: { tll: 5 } }, /^ParityDeals option cache\.tll is unknown; did you mean cache\.ttl\?/],
+  [
+    'usage.flushInterva',
+    { usage: { flushInterva: 5 } },
+    /^ParityDeals option usage\.flushInterva is unknown; did you mean usage\.flushInterval\?/,
+  ],
+  [
+    'usage.exitHooks.signal',
+    { usage: { exitHooks: { signal: ['SIGINT'] } } },
+    /option usage\.exitHooks\.signal is unknown; did you mean usage\.exitHooks\.signals\?/,
+  ],
+  [
+    'usage.outbox.fsyn',
+    { usage: { outbox: { file: '/nonexistent/usage.journal', fsyn: true } } },
+    /option usage\.outbox\.fsyn is unknown; did you mean usage\.outbox\.fsync\?/,
+  ],
+  // Refused even when undefined, as unknown parameters are: the key is as misspelled.
+  ['undefined value', { edgeApiURL: undefined }, /option edgeApiURL is unknown; did you mean edgeApiUrl\?/],
+  // Nothing close: the message lists what the object takes.
+  ['no suggestion', { cache: { colour: 'red' } }, /option cache\.colour is unknown \(known: ttl, deniedTtl, .*\)$/],
+];
+
+describe('unknown option keys', () => {
+  it('are refused when the client is made, naming the key and the one meant, sending nothing', () => {
+    for (const [name, extra, message] of MISSPELLED_OPTIONS) {
+      const error = withEnv(NO_URL_ENV, () => thrown(() => new ParityDeals({ accessToken: 'k', ...extra } as never)));
+      assert.ok(error instanceof ParityDealsError, `${name}: ${String(error)}`);
+      assert.match(error.message, message, name);
+    }
+    assert.deepEqual(h.emu.requests(), [], 'nothing was sent');
+  });
+
+  it('a Redis outbox is checked for its own keys', () => {
+    const redis = { call: () => Promise.resolve(null) };
+    assert.throws(
+      () => new ParityDeals({ accessToken: 'k', usage: { outbox: { redis, leaseMS: 5 } as never } }),
+      /option usage\.outbox\.leaseMS is unknown; did you mean usage\.outbox\.leaseMs\?/,
+    );
+  });
+
+  it('a known option given as undefined is its default, as before', () => {
+    const client = new ParityDeals({
+      accessToken: 'k',
+      baseUrl: h.emu.url,
+      edgeApiUrl: h.emu.edgeUrl,
+      timeout: undefined,
+      cache: { ttl: undefined },
+      usage: { flushInterval: undefined, exitHooks: { signals: undefined }, outbox: undefined },
+    });
+    client.close();
+  });
+});

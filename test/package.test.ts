@@ -38,7 +38,7 @@ async function bundle(code: string, options: Parameters<typeof build>[0]) {
 }
 
 /** The edge entry's budget, minified and gzipped, as a browser or Worker bundle would carry it. */
-const EDGE_BUDGET_BYTES = 22 * 1024;
+const EDGE_BUDGET_BYTES = 23 * 1024;
 
 /** The package's subpaths, read from its exports map (so a new subpath is covered too). */
 const subpaths = Object.keys(pkg.exports as Record<string, unknown>).filter((p) => p !== './package.json');

@@ -1,4 +1,5 @@
 import { ValidationError } from '../core/errors.js';
+import type { RequestOptions } from '../core/request-options.js';
 
 /**
  * Input checks that run before anything is sent. Each failure names the operation, the
@@ -26,21 +27,11 @@ export class Check {
     return check;
   }
 
-  /**
-   * Refuses a key of `object` that is not in `known`, suggesting the one meant. `at` prefixes
-   * the names (`features[0].`). When the key meant is required and missing, the message says so,
-   * so the caller reads the whole mistake in one line.
-   */
+  /** Refuses a key of `object` that is not in `known`, suggesting the one meant (see `unknownKey`). */
   private onlyKnownKeys(at: string, object: Record<string, unknown>, known: readonly string[]): void {
-    for (const key of Object.keys(object)) {
-      if (known.includes(key)) continue;
-      const meant = suggest(key, known);
-      const hint =
-        meant === undefined
-          ? ` (known: ${known.join(', ')})`
-          : `; did you mean ${at}${meant}?${object[meant] === undefined ? ` (${at}${meant} was not given)` : ''}`;
-      throw new ValidationError(`${this.operation}: unknown parameter ${at}${key}${hint}`, `${at}${key}`);
-    }
+    const unknown = unknownKey(object, known, at);
+    if (unknown)
+      throw new ValidationError(`${this.operation}: unknown parameter ${unknown.key}${unknown.hint}`, unknown.key);
   }
 
   fail(param: string, expected: string, got: unknown): never {
@@ -170,6 +161,35 @@ export class Check {
 const FEATURE_KEYS = ['identifier', 'quantity'];
 
 /**
+ * The first key of `object` in neither `known` nor `alsoKnown` (a key given as `undefined` too:
+ * it is as misspelled), named with the prefix `at` (`features[0].`, `cache.`), and what to tell
+ * the caller (the second list spares a hot path from joining the two beforehand): the key
+ * meant (`; did you mean customerId?`, adding when that one was not given, so the whole mistake
+ * reads in one line), else the keys known. Parameters, per-request options and client options
+ * all refuse unknown keys through this, so they read alike.
+ */
+export function unknownKey(
+  object: object,
+  known: readonly string[],
+  at = '',
+  alsoKnown: readonly string[] = NONE,
+): { key: string; hint: string } | undefined {
+  for (const key of Object.keys(object)) {
+    if (known.includes(key) || alsoKnown.includes(key)) continue;
+    const all = [...known, ...alsoKnown];
+    const meant = suggest(key, all);
+    const hint =
+      meant === undefined
+        ? ` (known: ${all.join(', ')})`
+        : `; did you mean ${at}${meant}?${(object as Record<string, unknown>)[meant] === undefined ? ` (${at}${meant} was not given)` : ''}`;
+    return { key: `${at}${key}`, hint };
+  }
+  return undefined;
+}
+
+const NONE: readonly string[] = [];
+
+/**
  * The known key a caller most likely meant by `key`, if any: the same word in camelCase
  * (`customer_id`, `CustomerId`), a key it ends with (`customer_name` → `name`), or one a slip
  * away (`behavior` → `behaviour`: at most 2 edits, fewer for short names).
@@ -259,11 +279,23 @@ export function headersProblem(
   return undefined;
 }
 
+/** The per-request options every method takes: typed, so one added to `RequestOptions` must be listed. */
+const REQUEST_OPTIONS: Record<keyof RequestOptions, true> = {
+  signal: true,
+  timeout: true,
+  maxRetries: true,
+  headers: true,
+};
+const REQUEST_OPTION_KEYS = Object.keys(REQUEST_OPTIONS);
+
 /**
  * Checks a call's per-request options before anything is sent, for both clients (the
- * synchronous one refuses a `signal` before it gets here).
+ * synchronous one refuses a `signal` before it gets here). `flags` are the method's own
+ * options beyond `RequestOptions`, each a boolean (an entitlement read's `fresh`, `fallback`);
+ * any other key is refused, suggesting the one meant, rather than ignored: a misspelled
+ * `timout` would otherwise send with the default timeout.
  */
-export function checkRequestOptions(operation: string, options: unknown): void {
+export function checkRequestOptions(operation: string, options: unknown, flags: readonly string[] = NONE): void {
   if (options === undefined || options === null) return;
   const fail = (param: string, expected: string, got: unknown): never => {
     const name = param ? `options.${param}` : 'options';
@@ -271,6 +303,9 @@ export function checkRequestOptions(operation: string, options: unknown): void {
   };
   if (typeof options !== 'object' || Array.isArray(options)) fail('', 'an object', options);
   const o = options as Record<string, unknown>;
+  const unknown = unknownKey(o, REQUEST_OPTION_KEYS, 'options.', flags);
+  if (unknown) throw new ValidationError(`${operation}: unknown option ${unknown.key}${unknown.hint}`, unknown.key);
+  for (const flag of flags) if (o[flag] !== undefined && typeof o[flag] !== 'boolean') fail(flag, 'a boolean', o[flag]);
   if (o.timeout !== undefined && !(typeof o.timeout === 'number' && o.timeout > 0 && o.timeout <= MAX_TIMER_MS))
     fail('timeout', `a number of milliseconds above 0 and at most ${MAX_TIMER_MS}`, o.timeout);
   if (

@@ -1,5 +1,5 @@
 import { APIPromise, type ResponseInfo, type WithResponse } from '../core/api-promise.js';
-import { APIConnectionTimeoutError, APIUserAbortError, ValidationError } from '../core/errors.js';
+import { APIConnectionTimeoutError, APIUserAbortError } from '../core/errors.js';
 import type { RequestOptions } from '../core/request-options.js';
 import {
   type CheckEntitlementsResponse,
@@ -147,25 +147,20 @@ export function customerEntitlements(operation: string, customerId: string): Req
   };
 }
 
+/** The cache's own options of a read, each a boolean: typed, so one added above must be listed. */
+const READ_FLAGS: Record<Exclude<keyof EntitlementRequestOptions, keyof RequestOptions>, true> = {
+  fresh: true,
+  fallback: true,
+};
+const READ_FLAG_KEYS = Object.keys(READ_FLAGS);
+
 /**
  * Checks a read's options, the cache's own and the per-request ones, before the cache answers:
  * a call refused on a miss must be refused on a hit too.
  */
 export function checkReadOptions(operation: string, options: EntitlementRequestOptions | undefined): void {
   if (options === undefined) return;
-  checkRequestOptions(operation, options);
-  for (const name of ['fresh', 'fallback'] as const) {
-    const value = options[name];
-    if (value !== undefined && typeof value !== 'boolean')
-      throw new ValidationError(
-        `${operation}: options.${name} must be a boolean, got ${describe(value)}`,
-        `options.${name}`,
-      );
-  }
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? 'an object' : String(value);
+  checkRequestOptions(operation, options, READ_FLAG_KEYS);
 }
 
 /** The network options of a read, without the cache's own. */

@@ -322,6 +322,68 @@ describe('every failure a caller can cause is a ValidationError, thrown before s
     assert.equal(h.emu.state().usage.find((u) => u.customerId === 'v1')?.value ?? 0, 0, 'no DELTA landed');
   });
 
+  it('an unknown per-request option is refused, naming it and the one meant, not ignored', async () => {
+    h.emu.seed({ customers: [{ customerId: 'x' }], subscriptions: [{ customerId: 'v1', planIdentifier: 'free' }] });
+    const c = h.client;
+    const cases: [string, () => PromiseLike<unknown>, string, RegExp][] = [
+      [
+        'timout',
+        () => c.customers.retrieve({ customerId: 'x' }, any({ timout: 5 })),
+        'options.timout',
+        /^customers\.retrieve: unknown option options\.timout; did you mean options\.timeout\? \(options\.timeout was not given\)$/,
+      ],
+      [
+        'max_retries on a DELTA',
+        () => c.reporting.reportUsage(delta, any({ max_retries: 0 })),
+        'options.max_retries',
+        /^reporting\.reportUsage: unknown option options\.max_retries; did you mean options\.maxRetries\?/,
+      ],
+      // The entitlement reads' own options mean nothing elsewhere: refused, not ignored.
+      [
+        'fresh off an entitlement read',
+        () => c.customers.retrieve({ customerId: 'x' }, any({ fresh: true })),
+        'options.fresh',
+        /^customers\.retrieve: unknown option options\.fresh \(known: signal, timeout, maxRetries, headers\)$/,
+      ],
+      [
+        'undefined value',
+        () => c.customers.list({}, any({ header: undefined })),
+        'options.header',
+        /did you mean options\.headers\?/,
+      ],
+      [
+        'frsh on a read',
+        () => c.entitlements.getAllEntitlements({ customerId: 'x' }, any({ frsh: true })),
+        'options.frsh',
+        /^entitlements\.getAllEntitlements: unknown option options\.frsh; did you mean options\.fresh\?/,
+      ],
+      [
+        'fallbak on hasAccess',
+        () => c.entitlements.hasAccess({ customerId: 'x', featureId: 'f' }, any({ fallbak: true })),
+        'options.fallbak',
+        /did you mean options\.fallback\?/,
+      ],
+    ];
+    for (const [name, call, param, message] of cases) {
+      const e = await rejected(call);
+      assert.ok(e instanceof ValidationError, `${name}: ${String(e)}`);
+      assert.equal(e.param, param, name);
+      assert.match(e.message, message, name);
+    }
+    assert.deepEqual(h.emu.requests(), [], 'nothing was sent');
+    assert.equal(h.emu.state().usage.find((u) => u.customerId === 'v1')?.value ?? 0, 0, 'no DELTA landed');
+    // The reads' own options are still taken where they belong.
+    await c.entitlements.getAllEntitlements({ customerId: 'v1' }, { fresh: true, timeout: 1000 });
+    await c.entitlements.hasAccess({ customerId: 'v1', featureId: 'f' }, { fallback: false });
+    // v1 is cached now: a hit refuses what a miss refuses.
+    const sent = h.emu.requests().length;
+    const hit = await rejected(() =>
+      c.entitlements.hasAccess({ customerId: 'v1', featureId: 'f' }, any({ fersh: true })),
+    );
+    assert.ok(hit instanceof ValidationError && hit.param === 'options.fersh', String(hit));
+    assert.equal(h.emu.requests().length, sent);
+  });
+
   it('maxRetries at its cap is still bounded', async () => {
     h.emu.setFaults([{ type: 'status', status: 503, retryAfterMs: 1 }]);
     const started = Date.now();

@@ -64,12 +64,22 @@ describe('sync client: lifecycle', () => {
       [() => r.sync.reporting.reportUsage(delta, { maxRetries: Number.POSITIVE_INFINITY }), 'options.maxRetries'],
       [() => r.sync.reporting.reportUsage(delta, { headers: { 'x-a': 'v\r\nx-b: 1' } }), 'options.headers.x-a'],
       [() => r.sync.customers.retrieve({ customerId: '\uD800' }), 'customerId'],
+      // Unknown keys are refused on the calling thread, not ignored: by the pipeline's checker,
+      // and by the entitlement reads' (which know fresh and fallback), on a hit as on a miss.
+      [() => r.sync.customers.retrieve({ customerId: 'c1' }, { timout: 5 } as never), 'options.timout'],
+      [() => r.sync.customers.retrieve({ customerId: 'c1' }, { fresh: true } as never), 'options.fresh'],
+      [
+        () => r.sync.entitlements.hasAccess({ customerId: 'c1', featureId: 'f' }, { frsh: true } as never),
+        'options.frsh',
+      ],
     ];
     for (const [call, param] of bad) {
       const error = thrown(call);
       assert.ok(error instanceof ValidationError, String(error));
       assert.equal(error.param, param);
     }
+    const typo = thrown(() => r.sync.customers.retrieve({ customerId: 'c1' }, { timout: 5 } as never));
+    assert.match(String(typo), /customers\.retrieve: unknown option options\.timout; did you mean options\.timeout\?/);
     assert.deepEqual(await r.emu.requests(), []);
   });
 
@@ -92,6 +102,43 @@ describe('sync client: lifecycle', () => {
       /timeout must be a number of milliseconds above 0/,
     );
     assert.throws(() => ParityDeals.createSyncClient({ ...r.options, accessToken: ' ' }), /No access token/);
+  });
+
+  it('unknown option keys are refused at construction, naming the key and the one meant', async () => {
+    await r.emu.clearRequests();
+    const { baseUrl: _b, edgeApiUrl: _e, ...rest } = r.options;
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [
+        { ...rest, baseURL: r.emu.url, edgeApiURL: r.emu.edgeUrl },
+        /^ParityDeals option baseURL is unknown; did you mean baseUrl\? \(baseUrl was not given\)$/,
+      ],
+      [{ ...r.options, timout: 5 }, /option timout is unknown; did you mean timeout\?/],
+      [{ ...r.options, cache: { tll: 5 } }, /option cache\.tll is unknown; did you mean cache\.ttl\?/],
+      [
+        { ...r.options, usage: { flushInterva: 5 } },
+        /option usage\.flushInterva is unknown; did you mean usage\.flushInterval\?/,
+      ],
+      [
+        { ...r.options, usage: { exitHooks: { signal: ['SIGINT'] } } },
+        /option usage\.exitHooks\.signal is unknown; did you mean usage\.exitHooks\.signals\?/,
+      ],
+      [
+        { ...r.options, usage: { outbox: { file: '/nonexistent/usage.journal', fsyn: true } } },
+        /option usage\.outbox\.fsyn is unknown; did you mean usage\.outbox\.fsync\?/,
+      ],
+    ];
+    for (const [options, message] of cases) {
+      const error = thrown(() => ParityDeals.createSyncClient(options as never));
+      assert.ok(error instanceof ParityDealsError, String(error));
+      assert.match(error.message, message);
+    }
+    // What only the async client takes keeps its own explanation.
+    const store = { get: async () => undefined, set: async () => {}, delete: async () => {} };
+    assert.match(
+      String(thrown(() => ParityDeals.createSyncClient({ ...r.options, cache: { store } }))),
+      /cannot use `cache\.store`/,
+    );
+    assert.deepEqual(await r.emu.requests(), [], 'nothing was sent');
   });
 
   it('log lines reach the logger when the call returns, the same lines as the async client writes', async () => {

@@ -6,6 +6,7 @@ import { it } from 'node:test';
 import type {
   CancelSubscriptionResponse,
   CheckEntitlementsResponse,
+  ClientOptions,
   CreateCheckoutSessionResponse,
   CreateCustomerParams,
   CustomerResponse,
@@ -24,7 +25,13 @@ import type {
 import type { APIPromise } from '../../src/core/api-promise.js';
 import type { PagePromise } from '../../src/core/page.js';
 import { ParityDeals } from '../../src/index.node.js';
-import type { SyncModule, SyncPage, SyncParityDeals, SyncRequestOptions } from '../../src/sync/index.js';
+import type {
+  SyncClientOptions,
+  SyncModule,
+  SyncPage,
+  SyncParityDeals,
+  SyncRequestOptions,
+} from '../../src/sync/index.js';
 
 type SyncEntitlementOptions = Omit<EntitlementRequestOptions, 'signal'>;
 type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
@@ -101,6 +108,10 @@ export type _W3 = Expect<Equal<WithResponse<boolean>['response'], ResponseInfo>>
 // ParityDeals.createSyncClient on the node entry returns the sync client, not `never`.
 const make = () => ParityDeals.createSyncClient({ accessToken: 'k' });
 export type _F1 = Expect<Equal<ReturnType<typeof make>, SyncParityDeals>>;
+// The client options are resolved (and unknown keys refused) against ClientOptions' key list, so
+// an option only the sync client takes would be refused: this fails first, to say it must be
+// added to that list (src/options.ts).
+export type _NoSyncOnlyOptions = Expect<Equal<Exclude<keyof SyncClientOptions, keyof ClientOptions>, never>>;
 
 /** Calls that must not compile; never run. */
 function misuse(client: SyncParityDeals): void {
