@@ -33,7 +33,8 @@ export interface UsageOptions {
    * Called for every entry the SDK gives up on, with its exact amount and key: rejected by the
    * server (4xx), or a DELTA whose outcome is unknown (`outcomeUnknown: true`: it may have been
    * applied, so it is never resent), or, without an `outbox`, anything still undelivered at
-   * `close()` or when the process exits (Node, Bun, Deno). Default: logs it at `error` level.
+   * `close()` or when the process exits (Node, Bun, Deno), or a report a Redis outbox could not
+   * write before its lease was lost (not sent). Default: logs it at `error` level.
    */
   onError?: ((failure: UsageFailure) => void) | undefined;
   /**

@@ -147,6 +147,8 @@ export class UsageReporter {
   #final = false;
   #nextId = 1;
   readonly #outbox: Outbox | undefined;
+  /** Set by handOver(): another instance owns what this one held. */
+  #handedOver = false;
 
   constructor(config: ReporterConfig, wiring: ReporterWiring) {
     this.#config = config;
@@ -202,6 +204,28 @@ export class UsageReporter {
         ),
       );
     }
+  }
+
+  /**
+   * Lets go of everything held, for an outbox whose journal another instance took over (a Redis
+   * lease lost): that instance delivers what the journal holds, so sending it from here would
+   * count it twice. `unwritten` never reached the journal: it goes to onError, not sent. A
+   * request already out settles as usual, but is never put back.
+   */
+  handOver(unwritten: UsageEntry[], error: Error): void {
+    this.#handedOver = true;
+    for (const slot of this.#inFlight.values()) {
+      if (slot.state !== 'queued') continue;
+      slot.state = 'over';
+      this.#inFlight.delete(slot.key);
+      slot.round.pending--;
+      if (slot.round.pending === 0) this.#finishRound(slot.round);
+    }
+    this.#buffer.drain();
+    this.#blocked = 0;
+    for (const job of this.#jobs) job.wanted.clear();
+    for (const entry of unwritten) this.#report(toFailure(entry, error, false, false));
+    this.#checkJobs();
   }
 
   #snapshot(): OutboxState {
@@ -426,8 +450,10 @@ export class UsageReporter {
       this.#outbox?.settled(slot.id, retry ? 'kept' : 'dropped');
       const failure = toFailure(entry, error, outcomeUnknown(error), retry);
       round.result.failed.push(failure);
-      if (retry) this.#buffer.putBack(entry);
-      else this.#report(failure);
+      // Handed over, the journal's copy is sent by the instance that took it.
+      if (retry) {
+        if (!this.#handedOver) this.#buffer.putBack(entry);
+      } else this.#report(failure);
     }
     round.pending--;
     if (round.pending === 0) this.#finishRound(round);

@@ -12,10 +12,15 @@
  * the event loop turns: a report reaches Redis within a Redis round trip or two of `record()`
  * (a few milliseconds). A request is sent only after its "sending" line is in Redis, so a death
  * at any point leaves it either waiting (resent) or in flight (unknown, to onError), never both.
+ *
+ * A lost lease: the journal as it stood belongs to whoever adopts it, so this instance sends
+ * nothing more and lets go of what it holds; the reports whose lines the lease refused are in
+ * no journal, and go to onError (not sent). An adoption's entries become this instance's only
+ * once its script has run; when its reply is lost, a mark the script leaves says whether it ran.
  */
 import { APIConnectionError, ParityDealsError } from '../core/errors.js';
 import { type RedisLike, redisCommand } from '../redis/command.js';
-import type { UsageReport } from './buffer.js';
+import { combine, type UsageEntry, type UsageReport, usageKey } from './buffer.js';
 import {
   type Outbox,
   type OutboxState,
@@ -30,6 +35,8 @@ import {
 
 /** Below this many lines a journal is not rewritten. */
 const MIN_COMPACT_LINES = 10_000;
+/** How long an adoption's mark lasts: its adopter may need to read it after an outage of Redis. */
+const ADOPTED_MARK_MS = 24 * 60 * 60 * 1000;
 
 /** Where `usage.outbox` keeps a fleet's reports: your Redis client and the keys' prefix. */
 export interface RedisOutboxOptions {
@@ -51,26 +58,31 @@ const APPEND = `${GUARD}
 if ARGV[2] == '1' then redis.call('DEL', KEYS[2]) end
 for i = 3, #ARGV, 4000 do redis.call('RPUSH', KEYS[2], unpack(ARGV, i, math.min(i + 3999, #ARGV))) end
 return 'OK'`;
-/** Appends the adopted state (ARGV[3..]) and deletes the dead journal (KEYS[3]), lease (KEYS[4]), member (KEYS[5], ARGV[2]). */
+/**
+ * Appends the adopted state (ARGV[4..]) and deletes the dead journal (KEYS[3]), lease (KEYS[4]),
+ * member (KEYS[5], ARGV[2]); marks the adoption as ours (KEYS[6], for ARGV[3] ms). 'TAKEN': our
+ * claim on the dead lease expired, so another instance may be adopting it; our own lease is fine.
+ */
 const ADOPT = `${GUARD}
-if redis.call('GET', KEYS[4]) ~= ARGV[1] then return 'LOST' end
-for i = 3, #ARGV, 4000 do redis.call('RPUSH', KEYS[2], unpack(ARGV, i, math.min(i + 3999, #ARGV))) end
+if redis.call('GET', KEYS[4]) ~= ARGV[1] then return 'TAKEN' end
+for i = 4, #ARGV, 4000 do redis.call('RPUSH', KEYS[2], unpack(ARGV, i, math.min(i + 3999, #ARGV))) end
 redis.call('DEL', KEYS[3], KEYS[4])
 redis.call('SREM', KEYS[5], ARGV[2])
+redis.call('SET', KEYS[6], ARGV[1], 'PX', ARGV[3])
 return 'OK'`;
 const RENEW = `${GUARD}
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 'OK'`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end return 'OK'`;
 
-type Op = { lines: string[]; rewrite: boolean } | { adopt: string; lines: string[]; done: (ok: boolean) => void };
-
-/** What adopting a dead instance's journal does to this instance's reporter. */
+/** What adopting a dead instance's journal, or losing this one's, does to this instance's reporter. */
 export interface Adopter {
-  /** Merges the dead instance's waiting entries into this buffer, now, as if just recorded. */
+  /** Once the adoption is in Redis: merges the dead instance's waiting entries into this buffer, as if just recorded. */
   absorb(recovered: Recovered): void;
   /** Once the adoption is in Redis: reports its in-flight DELTAs (unknown outcome) to onError. */
   settleUnknown(recovered: Recovered): void;
+  /** The lease is lost: drops everything held (the adopter owns it); `unwritten` goes to onError, not sent. */
+  handOver(unwritten: UsageEntry[], error: Error): void;
 }
 
 export interface RedisOutbox extends Outbox {
@@ -90,13 +102,24 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
   const key = {
     lease: (who: string) => `${prefix}:lease:${who}`,
     log: (who: string) => `${prefix}:log:${who}`,
+    adopted: (who: string) => `${prefix}:adopted:${who}`,
     members: `${prefix}:instances`,
   };
   const evalScript = (script: string, keys: string[], args: (string | number)[]) =>
     run(['EVAL', script, String(keys.length), ...keys, ...args.map(String)]);
 
+  /** Lines not yet taken by a write, and whether they replace the journal (a compaction's state). */
   let pending: string[] = [];
-  let ops: Op[] = [];
+  let rewrite = false;
+  /** The reports appended into `pending`, combined per key: what a refused write leaves unwritten. */
+  let pendingReports = new Map<string, UsageEntry>();
+  /** Reports whose write a lost lease refused: they are in no journal. */
+  const refused = new Map<string, UsageEntry>();
+  /** Counts compact() calls, so an adoption knows whether a rewrite without its entries follows it. */
+  let compactions = 0;
+  /** An adoption whose reply was lost: nothing is written until its mark says whether it ran. */
+  let unclear: { dead: string; adopted: Recovered; compactionsBefore: number } | undefined;
+  let adopter: Adopter | undefined;
   /** The chain of writes, one script call at a time, in order; never rejects. */
   let writing: Promise<unknown> = Promise.resolve();
   /** Lines pushed so far; each batch covers every line pushed before it was taken. */
@@ -109,55 +132,59 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
   let compactAt = MIN_COMPACT_LINES;
   const timers: Array<ReturnType<typeof setInterval>> = [];
 
+  const lostError = () => new ParityDealsError('this instance lost its lease');
+
   const loseLease = (): void => {
     if (lost) return;
     lost = true;
     warn(
       `usage outbox ${prefix}: this instance's lease expired and another took over its journal; it stopped delivering usage (the other instance does).`,
     );
+    // After the writes already chained (each is refused now), so that what they carried counts.
+    writing = writing.then(() => {
+      mergeReports(refused, pendingReports);
+      pendingReports = new Map();
+      pending = [];
+      const unwritten = [...refused.values()];
+      refused.clear();
+      adopter?.handOver(
+        unwritten,
+        new ParityDealsError(
+          'reporting.record: this instance lost its usage outbox lease before the report reached Redis; it was not sent.',
+        ),
+      );
+    });
   };
 
+  /** Writes what is pending as one script call: it lands whole or not at all. */
   const flush = (): Promise<void> => {
-    if (pending.length) {
-      ops.push({ lines: pending, rewrite: false });
-      pending = [];
-    }
-    const batch = ops;
-    ops = [];
+    const lines = pending;
+    const replace = rewrite;
+    const reports = pendingReports;
+    pending = [];
+    rewrite = false;
+    pendingReports = new Map();
     const done = writing.then(async () => {
-      let failed: unknown;
-      for (const op of batch) {
-        // After a failure the rest of the batch is not written either (its order would break),
-        // and an adoption in it does not happen.
-        if (failed !== undefined) {
-          if ('adopt' in op) op.done(false);
-          continue;
+      let refusedByLease = lost;
+      try {
+        if (lost) throw lostError();
+        if (lines.length === 0 && !replace) return;
+        await settleUnclear();
+        const answer = await evalScript(APPEND, [key.lease(id), key.log(id)], [id, replace ? '1' : '0', ...lines]);
+        if (answer === 'LOST') {
+          refusedByLease = true;
+          loseLease();
+          throw lostError();
         }
-        try {
-          if (lost) throw new ParityDealsError('this instance lost its lease');
-          const answer =
-            'adopt' in op
-              ? await evalScript(
-                  ADOPT,
-                  [key.lease(id), key.log(id), key.log(op.adopt), key.lease(op.adopt), key.members],
-                  [id, op.adopt, ...op.lines],
-                )
-              : await evalScript(APPEND, [key.lease(id), key.log(id)], [id, op.rewrite ? '1' : '0', ...op.lines]);
-          if (answer === 'LOST') {
-            loseLease();
-            throw new ParityDealsError('this instance lost its lease');
-          }
-          if ('adopt' in op) op.done(true);
-        } catch (error) {
-          failed = error;
-          if ('adopt' in op) op.done(false);
+      } catch (error) {
+        if (refusedByLease) {
+          mergeReports(refused, reports);
+          throw error;
         }
-      }
-      if (failed !== undefined) {
         // Lines are missing from the journal now: rewrite it from memory at the next chance.
         linesSinceCompact = Number.POSITIVE_INFINITY;
-        warn(`usage outbox ${prefix}: a write failed: ${(failed as Error).message ?? String(failed)}`);
-        throw failed;
+        warn(`usage outbox ${prefix}: a write failed: ${(error as Error).message ?? String(error)}`);
+        throw error;
       }
     });
     writing = done.catch(() => {});
@@ -188,7 +215,29 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
     schedule();
   };
 
-  const adoptOne = async (dead: string, adopter: Adopter): Promise<void> => {
+  /** The adoption ran: its entries are this instance's now, in memory as in the journal. */
+  const took = (adopted: Recovered, compactionsBefore: number): void => {
+    adopter?.absorb(adopted);
+    adopter?.settleUnknown(adopted);
+    // A compaction since the adoption was chained rewrites the journal after the adoption's
+    // script, from a state without these entries: they are written again after it.
+    if (compactions === compactionsBefore || lost) return;
+    for (const entry of adopted.waiting) {
+      push(recordLine(entry));
+      mergeReports(pendingReports, new Map([[entry.key, { ...entry }]]));
+    }
+  };
+
+  /** Reads the mark of an adoption whose reply was lost; throws (Redis still unreachable) to fail the caller's write. */
+  const settleUnclear = async (): Promise<void> => {
+    if (!unclear) return;
+    const { dead, adopted, compactionsBefore } = unclear;
+    const mark = await run(['GET', key.adopted(dead)]);
+    unclear = undefined;
+    if (mark === id) took(adopted, compactionsBefore);
+  };
+
+  const adoptOne = async (dead: string): Promise<void> => {
     // The dead lease, taken: no other instance adopts this journal while we do.
     const claimed = await run(['SET', key.lease(dead), id, 'NX', 'PX', String(leaseMs)]);
     if (claimed === null || claimed === undefined) return;
@@ -197,31 +246,53 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
     if (recovered.skipped) warn(`usage outbox ${prefix}: skipped ${recovered.skipped} unreadable lines of ${dead}`);
     const waiting = [...recovered.waiting, ...recovered.inFlight.filter((e) => e.behaviour === 'SET')];
     const adopted: Recovered = { ...recovered, waiting };
-    // In memory and in the journal at the same point of this instance's order: merged now,
-    // and written as the next op, with the dead journal's deletion in the same script.
-    if (pending.length) {
-      ops.push({ lines: pending, rewrite: false });
-      pending = [];
-    }
-    adopter.absorb(adopted);
-    const ok = await new Promise<boolean>((resolve) => {
-      ops.push({ adopt: dead, lines: stateLines({ waiting, inFlight: [] }), done: resolve });
-      void flush().catch(() => {});
+    // What was recorded before goes first; then the adoption alone, so that nothing else in its
+    // script call can fail it, and only its own outcome says whether the entries are ours.
+    if (pending.length || rewrite) void flush().catch(() => {});
+    const compactionsBefore = compactions;
+    const step = writing.then(async () => {
+      if (lost) return;
+      await settleUnclear();
+      let answer: unknown;
+      try {
+        answer = await evalScript(
+          ADOPT,
+          [key.lease(id), key.log(id), key.log(dead), key.lease(dead), key.members, key.adopted(dead)],
+          [id, dead, ADOPTED_MARK_MS, ...stateLines({ waiting, inFlight: [] })],
+        );
+      } catch (error) {
+        // The script may have run with its reply lost: its mark says, before anything else is written.
+        warn(`usage outbox ${prefix}: adopting ${dead} failed: ${(error as Error).message ?? String(error)}`);
+        unclear = { dead, adopted, compactionsBefore };
+        await settleUnclear();
+        return;
+      }
+      if (answer === 'LOST') loseLease();
+      else if (answer === 'OK') took(adopted, compactionsBefore);
     });
-    if (ok) adopter.settleUnknown(adopted);
+    writing = step.catch(() => {});
+    await step;
   };
 
-  const scan = async (adopter: Adopter): Promise<void> => {
+  const scan = async (): Promise<void> => {
+    if (unclear) {
+      const step = writing.then(settleUnclear);
+      writing = step.catch(() => {});
+      await step;
+    }
     const members = ((await run(['SMEMBERS', key.members])) as string[] | null) ?? [];
     for (const other of members) {
       if (other === id || lost) continue;
       if ((await run(['EXISTS', key.lease(other)])) === 1) continue;
-      await adoptOne(other, adopter);
+      await adoptOne(other);
     }
   };
 
   return {
-    append: (report: UsageReport) => push(recordLine(report)),
+    append: (report: UsageReport) => {
+      push(recordLine(report));
+      addReport(pendingReports, report);
+    },
     // Never throws: once the lease is lost, written() refuses the send instead.
     sending: (n, entry) => {
       if (!lost) push(sendingLine(n, entry));
@@ -233,9 +304,12 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
       return linesSinceCompact > compactAt;
     },
     compact(state: OutboxState) {
-      // Everything pending is reflected in `state`, which replaces the journal.
-      pending = [];
-      ops.push({ lines: stateLines(state), rewrite: true });
+      if (lost) return;
+      // Everything pending is reflected in `state`, which replaces the journal (its reports
+      // stay in pendingReports: they are written, or refused, with it).
+      pending = stateLines(state);
+      rewrite = true;
+      compactions++;
       linesSinceCompact = 0;
       compactAt = Math.max(MIN_COMPACT_LINES, 2 * (state.waiting.length + 2 * state.inFlight.length));
       schedule();
@@ -245,10 +319,12 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
       // them): the first one covering `target`, once it has been taken.
       const target = seq;
       try {
+        // Whoever adopts the journal sends its entries now: sending them here would count twice.
+        if (lost) throw lostError();
         if (scheduledBatch) await scheduledBatch.catch(() => {});
         const batch = batches.find((b) => b.upTo >= target);
         if (batch) await batch.done;
-        else if (pending.length || ops.length) await flush();
+        else if (pending.length || rewrite) await flush();
         else await writing;
       } catch (error) {
         // Never connected counts as certainly not sent: the reporter keeps the entry.
@@ -257,7 +333,8 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
         );
       }
     },
-    start(adopter) {
+    start(reporter) {
+      adopter = reporter;
       // Every write waits for the registration: the scripts check this lease.
       writing = writing.then(async () => {
         await run(['SET', key.lease(id), id, 'PX', String(leaseMs)]);
@@ -265,14 +342,14 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
       });
       batches.push({ upTo: seq, done: writing as Promise<void> });
       writing = writing.catch((error: unknown) => warn(`usage outbox ${prefix}: cannot register: ${String(error)}`));
-      void writing.then(() => scan(adopter)).catch(() => {});
+      void writing.then(scan).catch(() => {});
       const renew = setInterval(() => {
         void evalScript(RENEW, [key.lease(id)], [id, leaseMs]).then(
           (answer) => answer === 'LOST' && loseLease(),
           () => {},
         );
       }, leaseMs / 3);
-      const rescan = setInterval(() => void scan(adopter).catch(() => {}), leaseMs / 2);
+      const rescan = setInterval(() => void scan().catch(() => {}), leaseMs / 2);
       for (const t of [renew, rescan]) {
         (t as { unref?: () => void }).unref?.();
         timers.push(t);
@@ -293,4 +370,30 @@ export function redisOutbox(options: RedisOutboxOptions, warn: (message: string)
 function randomId(): string {
   const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   return crypto?.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** Adds one report to a per-key combination, as the buffer would. */
+function addReport(into: Map<string, UsageEntry>, r: UsageReport): void {
+  const key = usageKey(r.customerId, r.featureId, r.resourceId);
+  const held = into.get(key);
+  if (held) combine(held, r.behaviour, r.value, 1);
+  else
+    into.set(key, {
+      key,
+      customerId: r.customerId,
+      featureId: r.featureId,
+      resourceId: r.resourceId,
+      behaviour: r.behaviour,
+      value: r.value,
+      reports: 1,
+    });
+}
+
+/** Folds `from`'s entries (later) into `into`'s. */
+function mergeReports(into: Map<string, UsageEntry>, from: Map<string, UsageEntry>): void {
+  for (const [key, e] of from) {
+    const held = into.get(key);
+    if (held) combine(held, e.behaviour, e.value, e.reports);
+    else into.set(key, e);
+  }
 }

@@ -11,6 +11,7 @@ import { createClient } from 'redis';
 import { ParityDeals } from '../../src/index.node.js';
 import { type Emulator, startEmulator } from '../../src/testing/index.js';
 import type { UsageFailure } from '../../src/usage/flusher.js';
+import { recordLine, sendingLine } from '../../src/usage/outbox.js';
 import { freePort, type RedisServer, redisMissing, startRedis } from '../redis/helpers.js';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'outbox-child.ts');
@@ -55,6 +56,25 @@ async function deadUrl(): Promise<string> {
 
 function meters(): Record<string, number> {
   return Object.fromEntries(emu.state().usage.map((u) => [u.customerId, u.value]));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** An ioredis client of its own, quit after the tests. */
+function connect(): Redis {
+  const redis = new Redis(redisUrl);
+  clients.push(redis);
+  return redis;
+}
+
+/** Waits until some instance's journal holds a line: what was recorded is in Redis. */
+async function journaled(redis: Redis): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const logs = await redis.keys('paritydeals:usage:log:*');
+    if (logs.length && (await redis.llen(logs[0] as string)) > 0) return;
+    await sleep(10);
+  }
+  throw new Error('nothing reached the journal');
 }
 
 describe('usage.outbox: Redis', { skip }, () => {
@@ -173,5 +193,151 @@ describe('usage.outbox: Redis', { skip }, () => {
     for (let i = 0; i < 50 && Object.keys(meters()).length < 10; i++) await new Promise((r) => setTimeout(r, 50));
     await up.close();
     assert.deepEqual(meters(), Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`c${i}`, 100])));
+  });
+  it('an instance that knows it lost its lease sends nothing it held: the adopter delivers it, once', async () => {
+    const admin = connect();
+    const base = { accessToken: emu.apiKey, baseUrl: emu.url, edgeApiUrl: emu.edgeUrl, logLevel: 'off' as const };
+    const failuresA: UsageFailure[] = [];
+    const dropsA: string[] = [];
+    const a = new ParityDeals({
+      ...base,
+      usage: {
+        flushInterval: 60_000,
+        outbox: { redis: connect(), leaseMs: 300 },
+        onError: (f) => failuresA.push(f),
+        onDrop: (_r, why) => dropsA.push(why),
+      },
+    });
+    a.reporting.record({ value: 7, customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA' });
+    await journaled(admin);
+    // A's lease expires (A stalled, or was cut off from Redis, longer than leaseMs).
+    const [lease] = await admin.keys('paritydeals:usage:lease:*');
+    await admin.del(lease as string);
+    await sleep(250); // A's renewal finds the lease gone: A knows it lost it.
+
+    // B adopts A's journal and delivers its report.
+    const b = new ParityDeals({ ...base, usage: { flushInterval: 20, outbox: { redis: connect(), leaseMs: 300 } } });
+    for (let i = 0; i < 100 && meters().c0 !== 7; i++) await sleep(20);
+    assert.equal(meters().c0, 7, 'B delivered the adopted report');
+
+    // A flushes what it still holds: nothing, it was handed over.
+    const result = await a.reporting.flush();
+    await b.close();
+    await a.close();
+    assert.equal(meters().c0, 7, `the report was applied twice (A's flush: ${JSON.stringify(result)})`);
+    assert.deepEqual(result, { delivered: 0, reports: 0, failed: [] });
+    assert.deepEqual([failuresA, dropsA], [[], []], 'handed over, not given up');
+  });
+
+  it('an adoption whose script fails (connection lost) delivers the dead journal once', async () => {
+    const admin = connect();
+    const real = connect();
+    // A dead instance's journal, as it left it: one waiting DELTA of 7, no lease.
+    await admin.sadd('paritydeals:usage:instances', 'dead');
+    await admin.rpush(
+      'paritydeals:usage:log:dead',
+      recordLine({ customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA', value: 7 }).trimEnd(),
+    );
+    // The survivor's Redis connection drops once, on the adoption script.
+    let failed = 0;
+    const flaky = {
+      call(command: string, ...args: string[]) {
+        if (command === 'EVAL' && args[0]?.includes("'SREM'") && failed === 0) {
+          failed++;
+          return Promise.reject(new Error('Connection is closed.'));
+        }
+        return real.call(command, ...args);
+      },
+    };
+    const b = new ParityDeals({
+      accessToken: emu.apiKey,
+      baseUrl: emu.url,
+      edgeApiUrl: emu.edgeUrl,
+      logLevel: 'off',
+      usage: { flushInterval: 20, outbox: { redis: flaky, leaseMs: 300 } },
+    });
+    // Long enough for the claimed dead lease to expire and a rescan to run.
+    for (let i = 0; i < 60; i++) {
+      await sleep(25);
+      await b.reporting.flush();
+    }
+    await b.close();
+    assert.equal(failed, 1, 'the adoption script failed once');
+    assert.equal(meters().c0, 7, 'the dead instance reported 7');
+  });
+  it('a report the lost lease kept out of Redis goes to onError, not sent; what Redis has stays for the adopter', async () => {
+    const admin = connect();
+    const failures: UsageFailure[] = [];
+    // A long lease: the renewal does not notice the loss before the next write does.
+    const a = new ParityDeals({
+      accessToken: emu.apiKey,
+      baseUrl: emu.url,
+      edgeApiUrl: emu.edgeUrl,
+      logLevel: 'off',
+      usage: { flushInterval: 60_000, outbox: { redis: connect(), leaseMs: 5000 }, onError: (f) => failures.push(f) },
+    });
+    a.reporting.record({ value: 7, customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA' });
+    await journaled(admin);
+    const [lease] = await admin.keys('paritydeals:usage:lease:*');
+    await admin.del(lease as string);
+    // Accepted before this instance knows: its line is refused with the lease.
+    assert.equal(a.reporting.record({ value: 5, customerId: 'c1', featureId: 'api-calls', behaviour: 'DELTA' }), true);
+    for (let i = 0; i < 50 && failures.length === 0; i++) await sleep(10);
+    const result = await a.reporting.flush();
+    await a.close();
+    assert.deepEqual(
+      failures.map((f) => [f.customerId, f.value, f.outcomeUnknown, f.retrying]),
+      [['c1', 5, false, false]],
+    );
+    assert.deepEqual([result.delivered, meters()], [0, {}], 'nothing sent after the loss');
+    const [log] = await admin.keys('paritydeals:usage:log:*');
+    assert.deepEqual(await admin.lrange(log as string, 0, -1), [
+      recordLine({ customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA', value: 7 }),
+    ]);
+  });
+
+  it('an adoption whose reply is lost after it ran: delivered once, its in-flight DELTA to onError once', async () => {
+    const admin = connect();
+    const real = connect();
+    const c1 = { customerId: 'c1', featureId: 'api-calls', resourceId: undefined, behaviour: 'DELTA' as const };
+    await admin.sadd('paritydeals:usage:instances', 'dead');
+    await admin.rpush(
+      'paritydeals:usage:log:dead',
+      recordLine({ customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA', value: 7 }).trimEnd(),
+      recordLine({ ...c1, value: 3 }).trimEnd(),
+      sendingLine(1, { ...c1, key: 'c1', value: 3, reports: 1 }).trimEnd(),
+    );
+    // The adoption script runs, then the connection drops before its reply.
+    let lostReplies = 0;
+    const flaky = {
+      async call(command: string, ...args: string[]) {
+        const answer = await real.call(command, ...args);
+        if (command === 'EVAL' && args[0]?.includes("'SREM'") && lostReplies === 0) {
+          lostReplies++;
+          throw new Error('Connection is closed.');
+        }
+        return answer;
+      },
+    };
+    const failures: UsageFailure[] = [];
+    const b = new ParityDeals({
+      accessToken: emu.apiKey,
+      baseUrl: emu.url,
+      edgeApiUrl: emu.edgeUrl,
+      logLevel: 'off',
+      usage: { flushInterval: 20, outbox: { redis: flaky, leaseMs: 300 }, onError: (f) => failures.push(f) },
+    });
+    for (let i = 0; i < 40; i++) {
+      await sleep(25);
+      await b.reporting.flush();
+    }
+    await b.close();
+    assert.equal(lostReplies, 1);
+    assert.deepEqual(meters(), { c0: 7 });
+    assert.deepEqual(
+      failures.map((f) => [f.customerId, f.value, f.outcomeUnknown]),
+      [['c1', 3, true]],
+    );
+    assert.equal(await admin.exists('paritydeals:usage:log:dead'), 0);
   });
 });
