@@ -176,9 +176,6 @@ export class SyncParityDeals {
       () => this.#assertOpen(),
     );
     this.#channel = new WorkerChannel(workerSource(), this.#config);
-    // Started now, so its boot overlaps the caller's own start-up; it is unref'd, so a client
-    // that is never used does not keep the process alive.
-    this.#channel.start();
 
     // Usage state lives on this thread, so record() is a map update with no hop; requests go to
     // the worker on its background channel, never blocking (see docs/architecture.md).
@@ -211,6 +208,10 @@ export class SyncParityDeals {
     });
     this.#cache.withPendingUsage((customerId) => this.#reporter.pending(customerId));
     if (opened) this.#reporter.adopt(opened.recovered);
+    // Started now, so its boot overlaps the caller's own start-up; it is unref'd, so a client
+    // that is never used does not keep the process alive. After the journal is open and
+    // adopted: a journal that fails there fails the constructor, with no thread left behind.
+    this.#channel.start();
     this.#unwatch = watchExit(this.#reporter);
     this.#unhook = usage.exitHooks
       ? installExitHooks(

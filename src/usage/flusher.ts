@@ -3,12 +3,15 @@
  *
  * Contract:
  * - `record()` costs a map update on the calling thread and never waits. It returns false (and
- *   calls `onDrop`) only when the buffer is full or the reporter is closed.
+ *   calls `onDrop`) only when the buffer is full, the reporter is closed, or the outbox cannot
+ *   write the report; once the report is accepted it never throws (an outbox failing afterwards,
+ *   in a rewrite, is the outbox's to report).
  * - One request per key per round, at most one request per key in flight: a key whose request
  *   is out keeps collecting in the buffer and goes in a later round, so its reports reach the
  *   server in order. At most `concurrency` requests are out at once.
  * - Every entry taken ends in exactly one of: delivered; put back for a later round (only when
- *   sending it again cannot count twice, see settle.ts); handed to `onError` with its amount.
+ *   sending it again cannot count twice, see settle.ts, or when the outbox could not record
+ *   that it was sent, so it was not); handed to `onError` with its amount.
  * - A round starts on the interval (a timer armed while something waits, never keeping the
  *   process alive), when half of `maxBuffered` keys wait, and on `flush()` / `close()`.
  *
@@ -18,7 +21,7 @@
  */
 import { ParityDealsError, ValidationError } from '../core/errors.js';
 import { combine, overflows, UsageBuffer, type UsageEntry, type UsageReport, usageKey } from './buffer.js';
-import type { Outbox, OutboxState, Recovered } from './outbox.js';
+import type { Outbox, OutboxState, Outcome, Recovered } from './outbox.js';
 import { outcomeUnknown, verdict } from './settle.js';
 
 /** A size flush starts when this share of `maxBuffered` keys waits; the rest absorbs new keys meanwhile. */
@@ -168,7 +171,8 @@ export class UsageReporter {
     for (const entry of recovered.waiting) this.#buffer.putBack(entry);
     for (const entry of recovered.inFlight) if (entry.behaviour === 'SET') this.#buffer.putBack(entry);
     this.settleUnknown(recovered);
-    // The next journal starts as just this state.
+    // The next journal starts as just this state. Unguarded: an outbox that cannot take it
+    // throws (closed), and the client does not start on a journal that disagrees with it.
     this.#outbox?.compact(this.#snapshot());
     if (this.#buffer.size > 0) this.#arm();
   }
@@ -276,7 +280,7 @@ export class UsageReporter {
       buffer.insert(key, report);
       if (this.#inFlight.has(key)) this.#blocked++;
     } else combine(entry, report.behaviour, report.value, 1);
-    if (this.#outbox?.due) this.#outbox.compact(this.#snapshot());
+    if (this.#outbox?.due) this.#compact();
     this.#wiring.observer?.(report);
     if (this.#timer === undefined) this.#arm();
     if (buffer.size - this.#blocked >= this.#flushAt && !this.#sizeRoundQueued) {
@@ -397,6 +401,7 @@ export class UsageReporter {
   #pump(): void {
     if (this.#pumping) return;
     this.#pumping = true;
+    let unsent = false;
     try {
       while (this.#active < this.#config.concurrency && this.#next < this.#queue.length) {
         const slot = this.#queue[this.#next++] as Slot;
@@ -407,7 +412,13 @@ export class UsageReporter {
         slot.entry = entry;
         slot.id = this.#nextId++;
         slot.state = 'sent';
-        this.#outbox?.sending(slot.id, entry);
+        try {
+          this.#outbox?.sending(slot.id, entry);
+        } catch (error) {
+          this.#unsent(slot, error);
+          unsent = true;
+          continue;
+        }
         this.#active++;
         let called = false;
         const done = (error?: unknown): void => {
@@ -428,6 +439,46 @@ export class UsageReporter {
     } finally {
       this.#pumping = false;
     }
+    // A round that ended unsent may be the last a flush waited for.
+    if (unsent) this.#checkJobs();
+  }
+
+  /**
+   * The outbox could not write that `slot` leaves (a full disk): it is not sent, as a restart
+   * would read the entry as still waiting and send it again. The entry waits again, as the
+   * outbox still has it, and the flush reports it as kept.
+   */
+  #unsent(slot: Slot, error: unknown): void {
+    const entry = slot.entry as UsageEntry;
+    slot.state = 'over';
+    this.#inFlight.delete(slot.key);
+    this.#buffer.putBack(entry);
+    const why = new ParityDealsError(
+      `reporting.record: not sent, as the outbox could not record the request (${error instanceof Error ? error.message : String(error)}); it stays in the outbox and a later flush sends it.`,
+      { cause: error },
+    );
+    slot.round.result.failed.push(toFailure(entry, why, false, true));
+    slot.round.pending--;
+    if (slot.round.pending === 0) this.#finishRound(slot.round);
+    if (this.#timer === undefined) this.#arm();
+  }
+
+  /** The outbox says what it could not write (outbox.ts); a settle must go on whatever it does. */
+  #settled(id: number, outcome: Outcome): void {
+    try {
+      this.#outbox?.settled(id, outcome);
+    } catch {
+      // The outcome holds in memory; the next rewrite of the outbox carries it.
+    }
+  }
+
+  /** A rewrite after the start: an outbox that cannot keeps its journal and warns, and record() must not throw for it. */
+  #compact(): void {
+    try {
+      this.#outbox?.compact(this.#snapshot());
+    } catch {
+      // Kept whole; the outbox asks again (`due`) later.
+    }
   }
 
   #settle(slot: Slot, error: unknown): void {
@@ -440,14 +491,14 @@ export class UsageReporter {
     const newer = this.#buffer.get(entry.key) !== undefined;
     if (newer) this.#blocked--;
     if (error === undefined) {
-      this.#outbox?.settled(slot.id, 'delivered');
+      this.#settled(slot.id, 'delivered');
       round.result.delivered++;
       round.result.reports += entry.reports;
     } else {
       // A final flush gives up on what it could retry, as there is no later; with an outbox
       // there is: the next start sends it.
       const retry = (!this.#final || this.#outbox !== undefined) && verdict(entry.behaviour, error) === 'retry';
-      this.#outbox?.settled(slot.id, retry ? 'kept' : 'dropped');
+      this.#settled(slot.id, retry ? 'kept' : 'dropped');
       const failure = toFailure(entry, error, outcomeUnknown(error), retry);
       round.result.failed.push(failure);
       // Handed over, the journal's copy is sent by the instance that took it.
@@ -460,7 +511,7 @@ export class UsageReporter {
     // The key is free: a flush that was waiting for it sends what it collected meanwhile.
     if (newer) for (const job of this.#jobs) if (job.wanted.has(entry.key)) this.#startRound();
     this.#pump();
-    if (this.#outbox?.due) this.#outbox.compact(this.#snapshot());
+    if (this.#outbox?.due) this.#compact();
     if (this.#buffer.size > 0 && this.#timer === undefined) this.#arm();
     this.#checkJobs();
   }

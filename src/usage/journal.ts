@@ -14,6 +14,10 @@
  *   more; the rewrite goes to a temporary file renamed over the journal, so a crash in the middle
  *   leaves the old or the new one, whole.
  * - A torn last line (a process killed mid-write) or an unreadable one is skipped with a warning.
+ * - A write that fails (a full disk) leaves the journal as it was: `append` and `sending` throw a
+ *   ParityDealsError (the report is refused, the request not sent); a "settled" line is kept and
+ *   written ahead of the next line. A rewrite that fails keeps the old journal, warns, and is tried
+ *   again after a back-off; only the first one, at start, throws (the client then does not start).
  */
 import * as fs from 'node:fs';
 import process from 'node:process';
@@ -33,6 +37,10 @@ import {
 
 /** Below this a journal is never rewritten: rewriting small files often buys nothing. */
 const MIN_COMPACT_BYTES = 1024 * 1024;
+/** After a failed rewrite, the first retry waits this long: a full disk is rarely freed at once. */
+const COMPACT_RETRY_MS = 1_000;
+/** ...doubling up to this, which also bounds the warnings to about one a minute. */
+const MAX_COMPACT_RETRY_MS = 60_000;
 
 export interface JournalOptions {
   /** The journal's path; its directory must exist. */
@@ -41,6 +49,8 @@ export interface JournalOptions {
   fsync?: boolean | undefined;
 }
 
+const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 export function openJournal(
   options: JournalOptions,
   warn: (message: string) => void,
@@ -48,68 +58,168 @@ export function openJournal(
   const file = options.file;
   const sync = options.fsync === true;
   const releaseLock = lock(`${file}.lock`);
-  let text = '';
+  let fd: number;
+  /** Bytes of whole lines in the journal: where the next line goes. */
+  let size: number;
+  let recovered: Recovered;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ENOENT') {
-      releaseLock();
-      throw new ParityDealsError(`The usage journal ${file} cannot be read: ${(error as Error).message}`, {
-        cause: error,
-      });
+    let data = Buffer.alloc(0);
+    try {
+      data = fs.readFileSync(file);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ENOENT') throw error;
     }
+    // Whole lines only: a torn last one (a process killed mid-write) is skipped, and gone from
+    // the file once the reporter's start has rewritten it.
+    size = data.lastIndexOf(0x0a) + 1;
+    const lines = data.subarray(0, size).toString('utf8').split('\n');
+    lines.pop();
+    recovered = replay(lines);
+    if (size < data.length) recovered.skipped++;
+    // Not O_APPEND: lines are written at `size`, so a failed write is overwritten by the next one.
+    fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT);
+  } catch (error) {
+    releaseLock();
+    throw new ParityDealsError(
+      `The usage journal ${file} cannot be opened: ${reason(error)}. Check that its directory exists and this process may read and write there.`,
+      { cause: error },
+    );
   }
-  const lines = text.split('\n');
-  const torn = lines.pop() ?? '';
-  const recovered = replay(lines);
-  if (torn !== '') recovered.skipped++;
   if (recovered.skipped > 0)
     warn(
       `usage journal ${file}: skipped ${recovered.skipped} unreadable line${recovered.skipped === 1 ? '' : 's'} (a write cut short when a process was killed, or corruption)`,
     );
 
-  let fd = fs.openSync(file, 'a');
-  let bytes = Buffer.byteLength(text);
   let compactAt = MIN_COMPACT_BYTES;
+  /** Rewrites so far; the first is the reporter's start, which must not fail silently. */
+  let rewrites = 0;
+  let failedRewrites = 0;
+  let retryAt = 0;
+  /**
+   * "settled" lines that could not be written: they go ahead of the next line, so the journal
+   * never holds an event after one it lacks, and replaying it stays a replay of a prefix of
+   * what happened (what a killed process leaves).
+   */
+  let unwritten = '';
 
+  /** Writes `line` (after what is unwritten) whole, or throws and leaves the journal as it was. */
   const write = (line: string): void => {
-    fs.writeSync(fd, line);
-    if (sync) fs.fdatasyncSync(fd);
-    bytes += line.length;
+    const text = unwritten + line;
+    const bytes = Buffer.byteLength(text);
+    try {
+      const written = fs.writeSync(fd, text, size);
+      if (written !== bytes) throw new Error(`wrote ${written} of ${bytes} bytes (is the disk full?)`);
+      if (sync) fs.fdatasyncSync(fd);
+    } catch (error) {
+      try {
+        fs.ftruncateSync(fd, size);
+      } catch {
+        // The next write goes at `size` anyway, over what this one left.
+      }
+      throw new ParityDealsError(`The usage journal ${file} cannot be written: ${reason(error)}.`, { cause: error });
+    }
+    size += bytes;
+    unwritten = '';
   };
 
-  /** Rewrites the journal as exactly `s`: temp file, fsync, rename over, reopen. */
-  const compact = (s: OutboxState): void => {
+  /** Rewrites the journal as exactly `s`: temp file, fsync, rename over; that file is then the journal. */
+  const rewrite = (s: OutboxState): void => {
     const tmp = `${file}.tmp`;
     const body = stateLines(s).join('');
-    fs.writeFileSync(tmp, body);
-    const tfd = fs.openSync(tmp, 'r+');
-    fs.fsyncSync(tfd);
-    fs.closeSync(tfd);
-    fs.closeSync(fd);
-    fs.renameSync(tmp, file);
-    fd = fs.openSync(file, 'a');
-    bytes = Buffer.byteLength(body);
-    compactAt = Math.max(MIN_COMPACT_BYTES, 2 * bytes);
+    let tfd: number | undefined;
+    try {
+      tfd = fs.openSync(tmp, 'w');
+      fs.writeFileSync(tfd, body);
+      fs.fsyncSync(tfd);
+      fs.renameSync(tmp, file);
+    } catch (error) {
+      // The journal itself was not touched: it stays whole and takes the next lines as before.
+      if (tfd !== undefined) {
+        closeQuietly(tfd);
+        try {
+          fs.unlinkSync(tmp);
+        } catch {
+          // Left for the next rewrite, which truncates it.
+        }
+      }
+      throw error;
+    }
+    // The renamed file keeps its descriptor: no reopen that could fail after the rename.
+    closeQuietly(fd);
+    fd = tfd;
+    size = Buffer.byteLength(body);
+    unwritten = '';
+    compactAt = Math.max(MIN_COMPACT_BYTES, 2 * size);
   };
 
   let closed = false;
   const outbox: Outbox = {
     append: (report: UsageReport) => write(recordLine(report)),
     sending: (id, entry) => write(sendingLine(id, entry)),
-    settled: (id: number, outcome: Outcome) => write(settledLine(id, outcome)),
-    get due() {
-      return bytes > compactAt;
+    settled: (id: number, outcome: Outcome) => {
+      const line = settledLine(id, outcome);
+      try {
+        write(line);
+      } catch (error) {
+        // Kept for the next line; until then the journal reads as if the process had died
+        // before the outcome came, which a restart handles safely (outbox.ts). One warning
+        // per run of failures.
+        if (unwritten === '')
+          warn(`${reason(error)} Request outcomes are kept and written ahead of the journal's next line.`);
+        unwritten += line;
+      }
     },
-    compact,
+    get due() {
+      return size > compactAt && (failedRewrites === 0 || Date.now() >= retryAt);
+    },
+    compact(s: OutboxState) {
+      try {
+        rewrite(s);
+        rewrites++;
+        failedRewrites = 0;
+      } catch (error) {
+        // At start nothing was recorded yet: better a client that does not start than a journal
+        // that does not match what it adopted.
+        if (rewrites === 0) {
+          closeQuietly(fd);
+          releaseLock();
+          closed = true;
+          throw new ParityDealsError(
+            `The usage journal ${file} cannot be rewritten at start (through ${file}.tmp): ${reason(error)}. Free disk space, or let this process write in that directory (and remove ${file}.tmp if it is not a file).`,
+            { cause: error },
+          );
+        }
+        const wait = Math.min(MAX_COMPACT_RETRY_MS, COMPACT_RETRY_MS * 2 ** failedRewrites);
+        failedRewrites++;
+        retryAt = Date.now() + wait;
+        warn(
+          `usage journal ${file} could not be rewritten (through ${file}.tmp): ${reason(error)}. It stays whole and keeps growing; trying again in ${wait / 1000} s. Free disk space, or fix that directory's permissions.`,
+        );
+      }
+    },
     close() {
       if (closed) return;
       closed = true;
-      fs.closeSync(fd);
+      if (unwritten !== '') {
+        try {
+          write('');
+        } catch {
+          // The next start reads those requests as in flight: outcome unknown, handled safely.
+        }
+      }
+      closeQuietly(fd);
       releaseLock();
     },
   };
   return { outbox, recovered };
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // Every write through it was synchronous: nothing waits in it to be lost.
+  }
 }
 
 /** Takes `<file>.lock` for this process; returns what releases it. */
@@ -125,15 +235,28 @@ function lock(path: string): () => void {
         }
       };
     } catch (error) {
-      if ((error as { code?: string }).code !== 'EEXIST') throw error;
-      const owner = Number(fs.readFileSync(path, 'utf8'));
+      if ((error as { code?: string }).code !== 'EEXIST')
+        throw new ParityDealsError(
+          `The usage journal lock ${path} cannot be taken: ${reason(error)}. Check that its directory exists and this process may write there.`,
+          { cause: error },
+        );
+      let owner: number;
+      try {
+        owner = Number(fs.readFileSync(path, 'utf8'));
+      } catch {
+        continue; // Released meanwhile: try again.
+      }
       if (Number.isSafeInteger(owner) && owner > 0 && alive(owner)) {
         throw new ParityDealsError(
           `The usage journal ${path.slice(0, -'.lock'.length)} is in use by process ${owner}${owner === process.pid ? ' (this one: another client holds it)' : ''}; a journal serves one client. Give each its own file, or use a Redis outbox for several.`,
         );
       }
       // Its owner is gone (killed): the lock is stale.
-      fs.unlinkSync(path);
+      try {
+        fs.unlinkSync(path);
+      } catch {
+        // Taken over by another process meanwhile: the next attempt says by whom.
+      }
     }
   }
   throw new ParityDealsError(`The usage journal lock ${path} could not be taken.`);

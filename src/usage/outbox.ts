@@ -19,18 +19,29 @@ import { type Behaviour, combine, type UsageEntry, type UsageReport, usageKey } 
 
 export type Outcome = 'delivered' | 'kept' | 'dropped';
 
-/** What the reporter tells its outbox. Each call makes its event durable before it returns. */
+/**
+ * What the reporter tells its outbox. Each call makes its event durable before it returns, or
+ * says it could not; an event that could not be written leaves nothing of itself behind.
+ */
 export interface Outbox {
   /** One report accepted by record(); throws when it cannot be written (record() then drops it). */
   append(report: UsageReport): void;
-  /** The key's waiting entry leaves as request `id`. */
+  /** The key's waiting entry leaves as request `id`; throws when it cannot be written (the request is then not sent). */
   sending(id: number, entry: UsageEntry): void;
+  /**
+   * Request `id` ended so. Should not throw: the outcome is known in memory whatever happens
+   * here. An outbox that cannot write it keeps it and writes it before any later event, so the
+   * journal is never ahead of it.
+   */
   settled(id: number, outcome: Outcome): void;
   /** True when the outbox has grown past its bound and wants `compact()`. */
   readonly due: boolean;
   /**
    * Rewrites the outbox as exactly `state`. The reporter calls it only between its own steps,
-   * when every event written so far is reflected in the state it passes.
+   * when every event written so far is reflected in the state it passes. The first call (from
+   * `adopt()`, at start) throws a ParityDealsError when it cannot, having closed the outbox: a
+   * journal that does not match what the reporter adopted must not be built on. Later calls do
+   * not throw: the outbox keeps what it has, whole, and asks again (`due`) after a back-off.
    */
   compact(state: OutboxState): void;
   /** Releases the outbox (file handle, lock); what it holds stays for the next start. */

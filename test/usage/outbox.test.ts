@@ -89,3 +89,89 @@ describe('UsageReporter.adopt', () => {
     ]);
   });
 });
+
+describe('UsageReporter over an outbox that fails', () => {
+  /** An outbox whose every method but append throws while `failing`, as a broken disk would make one. */
+  function brokenOutbox() {
+    const events: string[] = [];
+    const box = {
+      failing: true,
+      events,
+      append: () => {},
+      sending: (id: number) => {
+        if (box.failing) throw new Error('EIO: i/o error, write');
+        events.push(`S${id}`);
+      },
+      settled: (id: number) => {
+        if (box.failing) throw new Error('EIO: i/o error, write');
+        events.push(`O${id}`);
+      },
+      due: true,
+      compact: () => {
+        throw new Error('EIO: i/o error, rename');
+      },
+      close: () => {},
+    };
+    return box;
+  }
+
+  function reporterOver(outbox: ReturnType<typeof brokenOutbox>, sender: Sender) {
+    const failures: UsageFailure[] = [];
+    const reporter = new UsageReporter(
+      {
+        flushInterval: 60_000,
+        maxBuffered: 100,
+        concurrency: 4,
+        onError: (f) => failures.push(f),
+        onDrop: () => {},
+        waitUntil: undefined,
+      },
+      { sender, defer: () => {}, outbox },
+    );
+    return { reporter, failures };
+  }
+
+  it('a rewrite that throws after record() accepted the report does not reach the caller', () => {
+    const { reporter } = reporterOver(brokenOutbox(), (_e, done) => done());
+    assert.equal(reporter.record(report('a', 'DELTA', 1)), true);
+  });
+
+  it('"sending" that throws: nothing is sent, the flush resolves with the entry kept, and a later one delivers it once', async () => {
+    const outbox = brokenOutbox();
+    const sent: unknown[] = [];
+    const { reporter, failures } = reporterOver(outbox, (entry, done) => {
+      sent.push(brief(entry));
+      done();
+    });
+    reporter.record(report('a', 'DELTA', 2));
+    const first = await jobPromise(reporter.flush());
+    assert.deepEqual(sent, []);
+    assert.deepEqual(
+      first.failed.map((f) => [f.value, f.retrying, f.outcomeUnknown, f.error.constructor.name]),
+      [[2, true, false, 'ParityDealsError']],
+    );
+    assert.equal(reporter.held, 1);
+    outbox.failing = false;
+    reporter.record(report('a', 'DELTA', 3));
+    const second = await jobPromise(reporter.flush());
+    assert.deepEqual([second.delivered, second.reports, sent, failures], [1, 2, [['a', 'DELTA', 5, 2]], []]);
+    // One request in the outbox, sent and settled: the refused one left nothing there.
+    assert.deepEqual(
+      outbox.events.map((e) => e[0]),
+      ['S', 'O'],
+    );
+    assert.equal(outbox.events[0]?.slice(1), outbox.events[1]?.slice(1));
+  });
+
+  it('"settled" that throws: the settle goes on, the key is freed and the flush resolves', async () => {
+    const outbox = brokenOutbox();
+    const { reporter } = reporterOver(outbox, (_e, done) => {
+      outbox.failing = true;
+      done();
+    });
+    outbox.failing = false;
+    reporter.record(report('a', 'DELTA', 2));
+    const result = await jobPromise(reporter.flush());
+    assert.deepEqual([result.delivered, result.failed, reporter.held], [1, [], 0]);
+  });
+});
