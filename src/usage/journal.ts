@@ -20,6 +20,7 @@
  *   again after a back-off; only the first one, at start, throws (the client then does not start).
  */
 import * as fs from 'node:fs';
+import { dirname } from 'node:path';
 import process from 'node:process';
 import { ParityDealsError } from '../core/errors.js';
 import type { UsageReport } from './buffer.js';
@@ -132,6 +133,9 @@ export function openJournal(
       fs.writeFileSync(tfd, body);
       fs.fsyncSync(tfd);
       fs.renameSync(tmp, file);
+      // The rename lives in the directory: unsynced, a power loss can bring the old journal
+      // back and lose the lines written to the new one since.
+      if (sync) syncDirectory(dirname(file));
     } catch (error) {
       // The journal itself was not touched: it stays whole and takes the next lines as before.
       if (tfd !== undefined) {
@@ -268,5 +272,18 @@ function alive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** Syncs a directory's entries, where the platform lets a directory be opened (Windows does not). */
+function syncDirectory(dir: string): void {
+  let dfd: number | undefined;
+  try {
+    dfd = fs.openSync(dir, 'r');
+    fs.fsyncSync(dfd);
+  } catch {
+    // Nothing more to do here: the file itself is synced.
+  } finally {
+    if (dfd !== undefined) closeQuietly(dfd);
   }
 }
