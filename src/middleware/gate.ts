@@ -198,10 +198,12 @@ export function makeGate<Req>(featureId: string, options: RequireEntitlementOpti
     const params = { customerId: id, featureId };
     let granted: boolean;
     let source: AnswerSource;
+    let failure: Error | undefined;
     try {
       const answer = await client.entitlements.hasAccess(params, callOptions).withResponse();
       granted = answer.data;
       source = answer.response.source ?? 'network';
+      failure = answer.response.error;
     } catch (error) {
       if (error instanceof NotFoundError) {
         return deny({ customerId: id, featureId, reason: 'unknown_customer', entitlement: null, error });
@@ -214,7 +216,8 @@ export function makeGate<Req>(featureId: string, options: RequireEntitlementOpti
     }
     if (source === 'fallback') {
       // The answer stands for the outage, not for the customer: there is no entitlement to show.
-      if (!granted) return deny({ customerId: id, featureId, reason: 'unavailable', entitlement: null });
+      if (!granted)
+        return deny({ customerId: id, featureId, reason: 'unavailable', entitlement: null, error: failure });
       const grant = { customerId: id, featureId, entitlement: null, source };
       return { granted: true, grant, meterValue: meterValue?.(req) };
     }
