@@ -61,3 +61,49 @@ describe('requireEntitlement (hono) on a runtime with an execution context', () 
     );
   });
 });
+
+describe('requireEntitlement (hono): the meter counts a response once it is sent', () => {
+  const h = useEmulator();
+  it('bills nothing for a streamed response that has not finished (aborted, it never will)', {
+    todo: 'hono.ts records after next(), before the body is sent',
+  }, async () => {
+    h.emu.seed({ subscriptions: [{ customerId: 'pro', planIdentifier: 'plan-pro-monthly' }] });
+    const recorded: unknown[] = [];
+    const client = {
+      entitlements: h.client.entitlements,
+      reporting: { record: (report: unknown) => recorded.push(report) > 0 },
+    };
+    const app = new Hono();
+    const gate = requireEntitlement('api-calls', {
+      client,
+      customerId: (c) => c.req.header('x-customer-id'),
+      meter: true,
+    });
+    app.get('/export', gate, () => {
+      // An export that streams rows; its end never comes in this test.
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('first row\n'));
+        },
+      });
+      return new Response(body, { status: 200 });
+    });
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    const stop = new AbortController();
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/export`, {
+        headers: { 'x-customer-id': 'pro' },
+        signal: stop.signal,
+      });
+      assert.equal(res.status, 200);
+      await res.body?.getReader().read();
+      assert.deepEqual(recorded, [], 'the response has not been sent: nothing is billed yet');
+    } finally {
+      stop.abort();
+      (server as import('node:http').Server).closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
