@@ -7,6 +7,7 @@ import { APIConnectionError, ParityDealsError } from '../../src/index.node.js';
 import { type BackgroundCallback, WorkerChannel } from '../../src/sync/channel.js';
 import { usageEntryRequest } from '../../src/resources/reporting.js';
 import { type UsageFailure, UsageReporter } from '../../src/usage/flusher.js';
+import { reporterConfig } from '../usage/helpers.js';
 import type { PlainSpec, WorkerConfig } from '../../src/sync/protocol.js';
 import { workerBootstrap, workerFile } from '../../src/sync/worker-file.js';
 
@@ -135,27 +136,17 @@ it('a usage flush lost with its worker reaches onError as outcome unknown, not a
   const channel = new WorkerChannel(broken, config);
   const failures: UsageFailure[] = [];
   // The sync client's sender (src/sync/client.ts), its operation renamed so the worker dies on it.
-  const reporter = new UsageReporter(
-    {
-      flushInterval: 60_000,
-      maxBuffered: 100,
-      concurrency: 4,
-      onError: (f) => failures.push(f),
-      onDrop: () => {},
-      waitUntil: undefined,
+  const reporter = new UsageReporter(reporterConfig({ onError: (f) => failures.push(f) }), {
+    sender: (entry, done) => {
+      const { transform: _, ...request } = usageEntryRequest(entry);
+      channel.send({ spec: { ...request, operation: 'die' }, options: undefined }, (reply) => {
+        if ('lost' in reply) return done(reply.lost);
+        done(reply.ok ? undefined : new Error('failed'));
+      });
     },
-    {
-      sender: (entry, done) => {
-        const { transform: _, ...request } = usageEntryRequest(entry);
-        channel.send({ spec: { ...request, operation: 'die' }, options: undefined }, (reply) => {
-          if ('lost' in reply) return done(reply.lost);
-          done(reply.ok ? undefined : new Error('failed'));
-        });
-      },
-      defer: (start) => start(),
-      poll: () => channel.poll(),
-    },
-  );
+    defer: (start) => start(),
+    poll: () => channel.poll(),
+  });
   reporter.record({ customerId: 'c1', featureId: 'api-calls', behaviour: 'DELTA', value: 5 });
   const job = reporter.flush();
   waitFor(channel, () => job.done);

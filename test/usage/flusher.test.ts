@@ -7,6 +7,7 @@ import { ParityDeals as EdgeClient } from '../../src/index.js';
 import type { UsageReport } from '../../src/usage/buffer.js';
 import { type Sender, type UsageFailure, UsageReporter, jobPromise } from '../../src/usage/flusher.js';
 import { useEmulator } from '../support.js';
+import { reporterConfig } from './helpers.js';
 
 const h = useEmulator();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -229,17 +230,11 @@ describe('UsageReporter', () => {
       sent.push(entry.value);
       done();
     };
-    const reporter = new UsageReporter(
-      {
-        flushInterval: 60_000,
-        maxBuffered: 1,
-        concurrency: 1,
-        onError: () => {},
-        onDrop: () => {},
-        waitUntil: undefined,
-      },
-      { sender, observer: (r) => seen.push(r), defer: () => {} },
-    );
+    const reporter = new UsageReporter(reporterConfig({ maxBuffered: 1, concurrency: 1 }), {
+      sender,
+      observer: (r) => seen.push(r),
+      defer: () => {},
+    });
     const a = { customerId: 'a', featureId: 'f', behaviour: 'DELTA' as const, value: 2 };
     assert.equal(reporter.record(a), true);
     assert.equal(reporter.record({ ...a, customerId: 'b' }), false);

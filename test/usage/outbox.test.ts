@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { UsageEntry } from '../../src/usage/buffer.js';
 import { jobPromise, type Sender, type UsageFailure, UsageReporter } from '../../src/usage/flusher.js';
+import { reporterConfig } from './helpers.js';
 import { recordLine, replay, sendingLine, settledLine, stateLines } from '../../src/usage/outbox.js';
 
 const report = (customerId: string, behaviour: 'DELTA' | 'SET', value: number) => ({
@@ -59,17 +60,10 @@ describe('UsageReporter.adopt', () => {
       sent.push(brief(entry));
       done();
     };
-    const reporter = new UsageReporter(
-      {
-        flushInterval: 60_000,
-        maxBuffered: 100,
-        concurrency: 4,
-        onError: (f) => failures.push(f),
-        onDrop: () => {},
-        waitUntil: undefined,
-      },
-      { sender, defer: () => {} },
-    );
+    const reporter = new UsageReporter(reporterConfig({ onError: (f) => failures.push(f) }), {
+      sender,
+      defer: () => {},
+    });
     const lines = [
       recordLine(report('wait', 'DELTA', 3)),
       recordLine(report('set', 'SET', 9)),
@@ -117,17 +111,11 @@ describe('UsageReporter over an outbox that fails', () => {
 
   function reporterOver(outbox: ReturnType<typeof brokenOutbox>, sender: Sender) {
     const failures: UsageFailure[] = [];
-    const reporter = new UsageReporter(
-      {
-        flushInterval: 60_000,
-        maxBuffered: 100,
-        concurrency: 4,
-        onError: (f) => failures.push(f),
-        onDrop: () => {},
-        waitUntil: undefined,
-      },
-      { sender, defer: () => {}, outbox },
-    );
+    const reporter = new UsageReporter(reporterConfig({ onError: (f) => failures.push(f) }), {
+      sender,
+      defer: () => {},
+      outbox,
+    });
     return { reporter, failures };
   }
 
