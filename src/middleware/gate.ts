@@ -2,18 +2,24 @@
 // request. Framework-free and transport-free: it asks the client's entitlement cache and says
 // what to answer; each adapter turns that into its framework's request and response.
 
-import type { AnswerSource, APIPromise } from '../core/api-promise.js';
-import { NotFoundError, ParityDealsError, ValidationError } from '../core/errors.js';
+import type { AnswerSource, APIPromise, WithResponse } from '../core/api-promise.js';
+import { NotFoundError, ValidationError } from '../core/errors.js';
 import type { GetEntitlementResponse, MergedEntitlement } from '../entitlements/access.js';
 // The cache's own test of "ParityDeals is unreachable", so the gate and the cache agree on it.
 import { isOutage } from '../entitlements/cache.js';
-import type { EntitlementRequestOptions } from '../resources/entitlements.js';
+import {
+  ACCESS_CHECK,
+  type AccessCheck,
+  type AccessCheckRead,
+  type EntitlementRequestOptions,
+  type HasAccessParams,
+} from '../resources/entitlements.js';
 import type { ReportUsageParams } from '../resources/reporting.js';
 
 /**
  * The part of a client the middleware uses: its entitlement checks (answered from its cache) and,
  * for `meter`, its buffered usage reporter. A `ParityDeals` client (`new ParityDeals(...)` or
- * `ParityDeals.createAsyncClient(...)`) is one.
+ * `ParityDeals.createAsyncClient(...)`) is one, and answers both checks with one read.
  */
 export interface GateClient {
   entitlements: {
@@ -22,7 +28,7 @@ export interface GateClient {
       params: { customerId: string; featureId: string },
       options?: EntitlementRequestOptions,
     ): APIPromise<boolean>;
-    /** The entitlement behind a granted check (answered from the cache the check filled). */
+    /** The entitlement behind a check (asked only of a client that is not a `ParityDeals` one). */
     getEntitlement(params: { customerId: string; featureId: string }): APIPromise<GetEntitlementResponse>;
   };
   /** Used by `meter` only: `record(params)`, and `flush()` on Workers. */
@@ -184,6 +190,7 @@ export function makeGate<Req>(featureId: string, options: RequireEntitlementOpti
   const onDenied = options.onDenied ?? defaultDenied;
   if (typeof onDenied !== 'function') fail('onDenied', 'a function', onDenied);
   const callOptions = mode === 'open' ? OPEN : mode === 'closed' ? CLOSED : undefined;
+  const check = accessCheck(client);
   const meter = makeMeter(options, featureId);
   const meterValue = meter?.value;
 
@@ -196,14 +203,9 @@ export function makeGate<Req>(featureId: string, options: RequireEntitlementOpti
     }
     if (typeof id !== 'string') fail('customerId(req)', 'a string', id);
     const params = { customerId: id, featureId };
-    let granted: boolean;
-    let source: AnswerSource;
-    let failure: Error | undefined;
+    let answer: WithResponse<AccessCheck>;
     try {
-      const answer = await client.entitlements.hasAccess(params, callOptions).withResponse();
-      granted = answer.data;
-      source = answer.response.source ?? 'network';
-      failure = answer.response.error;
+      answer = await check(params, callOptions);
     } catch (error) {
       if (error instanceof NotFoundError) {
         return deny({ customerId: id, featureId, reason: 'unknown_customer', entitlement: null, error });
@@ -214,25 +216,44 @@ export function makeGate<Req>(featureId: string, options: RequireEntitlementOpti
       }
       throw error; // a bad access token, a malformed id: the app's error handler should see it
     }
-    if (source === 'fallback') {
-      // The answer stands for the outage, not for the customer: there is no entitlement to show.
-      if (!granted)
-        return deny({ customerId: id, featureId, reason: 'unavailable', entitlement: null, error: failure });
-      const grant = { customerId: id, featureId, entitlement: null, source };
-      return { granted: true, grant, meterValue: meterValue?.(req) };
+    const { granted, entitlement } = answer.data;
+    const source = answer.response.source ?? 'network';
+    if (!granted) {
+      // A fallback's answer stands for the outage, not for the customer.
+      if (source === 'fallback') {
+        return deny({
+          customerId: id,
+          featureId,
+          reason: 'unavailable',
+          entitlement: null,
+          error: answer.response.error,
+        });
+      }
+      return deny({ customerId: id, featureId, reason: 'not_entitled', entitlement });
     }
-    // The set is cached now: this read answers from memory.
-    const entitlement = await client.entitlements.getEntitlement(params).then(
-      (r) => r.entitlement,
-      (error: unknown) => {
-        if (error instanceof ParityDealsError) return null;
-        throw error;
-      },
-    );
-    if (!granted) return deny({ customerId: id, featureId, reason: 'not_entitled', entitlement });
     return { granted: true, grant: { customerId: id, featureId, entitlement, source }, meterValue: meterValue?.(req) };
   };
   return { decide, record: meter?.record };
+}
+
+/**
+ * The decision's one read: a ParityDeals client answers access and the entitlement behind it
+ * together (`ACCESS_CHECK`), so a request waits for one edge read at most, within one
+ * `edgeTimeout`, cache or no cache. Any other object with the two methods (a test double) is
+ * asked both, the entitlement only when the answer was not a fallback.
+ */
+function accessCheck(
+  client: GateClient,
+): (params: HasAccessParams, options: EntitlementRequestOptions | undefined) => Promise<WithResponse<AccessCheck>> {
+  const { entitlements } = client;
+  const own = (entitlements as { [ACCESS_CHECK]?: AccessCheckRead })[ACCESS_CHECK];
+  if (typeof own === 'function') return (params, options) => own(params, options).withResponse();
+  return async (params, options) => {
+    const { data: granted, response } = await entitlements.hasAccess(params, options).withResponse();
+    if (response.source === 'fallback') return { data: { granted, entitlement: null }, response };
+    const { entitlement } = await entitlements.getEntitlement(params);
+    return { data: { granted, entitlement }, response };
+  };
 }
 
 /** The meter's checked options: the DELTA of a request, and the recorder. */

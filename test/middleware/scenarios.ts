@@ -229,9 +229,7 @@ export function middlewareScenarios(framework: string, serve: Serve): void {
       );
     });
 
-    it('with the cache off, one gated request costs one edge read (one budget), not two', {
-      todo: 'the gate reads twice: hasAccess, then getEntitlement (gate.ts)',
-    }, async () => {
+    it('with the cache off, one gated request costs one edge read (one budget), not two', async () => {
       h.emu.seed({ subscriptions: [{ customerId: 'pro', planIdentifier: 'plan-pro-monthly' }] });
       const uncached = h.clientWith({ cache: false });
       await withApp(uncached, [{ path: '/reports', featureId: 'premium-reporting', options: {} }], async (get) => {
@@ -239,6 +237,18 @@ export function middlewareScenarios(framework: string, serve: Serve): void {
         assert.equal(answer.status, 200);
         assert.equal((answer.body as Echo).entitlement?.entitlement?.featureId, 'premium-reporting');
         assert.equal(edgeRequests(), 1, 'hasAccess and the entitlement behind it come from one read');
+      });
+    });
+
+    it('a refusal keeps the customer only for deniedTtl, so one who has just paid is let in soon', async () => {
+      // Every feature the free plan holds grants: only asking for one it lacks makes it a denial.
+      h.emu.seed({ subscriptions: [{ customerId: 'free', planIdentifier: 'free' }] });
+      const client = h.clientWith({ cache: { ttl: 60_000, deniedTtl: 1 } });
+      await withApp(client, [{ path: '/reports', featureId: 'premium-reporting', options: {} }], async (get) => {
+        assert.equal((await get('/reports', 'free')).status, 403);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.equal((await get('/reports', 'free')).status, 403);
+        assert.equal(edgeRequests(), 2, 'asked again after deniedTtl, not after ttl');
       });
     });
 
