@@ -13,6 +13,7 @@ export type {
   MeterOptions,
   RequireEntitlementOptions,
   UnavailableMode,
+  UnrecordedUsage,
 } from './gate.js';
 export { defaultDenied } from './gate.js';
 

@@ -65,6 +65,23 @@ export interface MeterOptions<Req> {
   value?: number | ((req: Req) => number) | undefined;
   /** Which responses count, by status code. Default: `status < 400` (a failed request is not billed). */
   countIf?: ((status: number) => boolean) | undefined;
+  /**
+   * Told when the usage of a sent response could not be recorded: `countIf` threw, or
+   * `record` refused the report (a `ValidationError`, e.g. a buffered DELTA past
+   * `Number.MAX_SAFE_INTEGER`). Nothing of it was recorded; `usage` says what it was, to
+   * reconcile. Default: logs both with `console.error`.
+   */
+  onError?: ((error: unknown, usage: UnrecordedUsage) => void) | undefined;
+}
+
+/** The usage of one response that the meter could not record, as given to `meter.onError`. */
+export interface UnrecordedUsage {
+  customerId: string;
+  featureId: string;
+  /** The DELTA that was not recorded. */
+  value: number;
+  /** The response's status code. */
+  status: number;
 }
 
 /** Why a request was refused, as given to `onDenied`. */
@@ -125,7 +142,7 @@ export type Decision =
 
 const MODES: readonly UnavailableMode[] = ['fallback', 'open', 'closed'];
 const OPTION_KEYS = ['client', 'customerId', 'whenUnavailable', 'meter', 'onDenied'];
-const METER_KEYS = ['featureId', 'value', 'countIf'];
+const METER_KEYS = ['featureId', 'value', 'countIf', 'onError'];
 
 // Built once: passing options to hasAccess costs nothing per request beyond the option itself.
 const OPEN: EntitlementRequestOptions = { fallback: true };
@@ -271,6 +288,8 @@ function makeMeter<Req>(
   if (typeof metered !== 'string' || metered.trim() === '') fail('meter.featureId', 'a non-empty string', metered);
   const countIf = meter.countIf ?? ((status: number) => status < 400);
   if (typeof countIf !== 'function') fail('meter.countIf', 'a function of the status code', countIf);
+  const onError = meter.onError ?? logUnrecorded;
+  if (typeof onError !== 'function') fail('meter.onError', 'a function', onError);
   const given = meter.value ?? 1;
   let value: (req: Req) => number;
   if (typeof given === 'function') value = (req) => checkDelta(given(req), 'meter.value(req)');
@@ -285,10 +304,30 @@ function makeMeter<Req>(
   return {
     value,
     record(grant, delta, status) {
-      if (!countIf(status)) return;
-      // record() does not throw for a checked value; a full buffer or a closed client returns
-      // false after calling the client's usage.onDrop, which is where a lost report is told.
-      record.call(reporting, { value: delta, customerId: grant.customerId, featureId: metered, behaviour: 'DELTA' });
+      // This runs once the response is sent, in a 'finish' listener or at a stream's end, where
+      // a throw is an uncaught exception that ends the server: a failure goes to onError.
+      try {
+        if (!countIf(status)) return;
+        // A full buffer or a closed client returns false after calling the client's
+        // usage.onDrop, which is where such a lost report is told.
+        record.call(reporting, { value: delta, customerId: grant.customerId, featureId: metered, behaviour: 'DELTA' });
+      } catch (error) {
+        const usage = { customerId: grant.customerId, featureId: metered, value: delta, status };
+        try {
+          onError(error, usage);
+        } catch (failure) {
+          logUnrecorded(error, usage);
+          console.error("paritydeals-sdk: requireEntitlement's meter.onError threw:", failure);
+        }
+      }
     },
   };
+}
+
+/** `meter.onError`'s default: the gate cannot reach the client's logger, so the console. */
+function logUnrecorded(error: unknown, usage: UnrecordedUsage): void {
+  console.error(
+    `paritydeals-sdk: requireEntitlement's meter did not record a DELTA of ${usage.value} to "${usage.featureId}" for customer "${usage.customerId}" (status ${usage.status}):`,
+    error,
+  );
 }

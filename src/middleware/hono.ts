@@ -14,6 +14,7 @@ export type {
   MeterOptions,
   RequireEntitlementOptions,
   UnavailableMode,
+  UnrecordedUsage,
 } from './gate.js';
 export { defaultDenied } from './gate.js';
 

@@ -77,21 +77,24 @@ describe('requireEntitlement (express): failures while answering', () => {
     }
   });
 
-  it('a meter that fails after the response (countIf throws) does not throw out of the finish event', {
-    todo: 'record runs unguarded in the finish listener (gate.ts makeMeter)',
-  }, async () => {
+  it('a meter that fails after the response (countIf throws) does not throw out of the finish event', async () => {
     h.emu.seed({ subscriptions: [{ customerId: 'pro', planIdentifier: 'plan-pro-monthly' }] });
     const uncaught: unknown[] = [];
     const onUncaught = (error: unknown) => void uncaught.push(error);
     // Node's test runner turns an uncaught exception into this test's failure; a server exits.
     process.prependListener('uncaughtException', onUncaught);
+    // meter.onError's default is the console: caught here, to show it is told.
+    const logged: unknown[][] = [];
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args);
+    const bug = new Error('app bug');
     const app = express();
     const gate = requireEntitlement('api-calls', {
       client: h.client,
       customerId: (req) => req.get('x-customer-id'),
       meter: {
         countIf: () => {
-          throw new Error('app bug');
+          throw bug;
         },
       },
     });
@@ -100,11 +103,18 @@ describe('requireEntitlement (express): failures while answering', () => {
     try {
       const res = await fetch(`${server.url}/api`, { headers: { 'x-customer-id': 'pro' } });
       assert.equal(res.status, 200);
+      await res.text();
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.deepEqual(uncaught, []);
+      assert.equal(logged.length, 1);
+      assert.match(String(logged[0]?.[0]), /meter did not record a DELTA of 1 to "api-calls" for customer "pro"/);
+      assert.equal(logged[0]?.[1], bug);
     } finally {
+      console.error = consoleError;
       process.off('uncaughtException', onUncaught);
       await server.close();
     }
+    await h.client.reporting.flush();
+    assert.equal(h.emu.requests().filter((r) => r.path.includes('/report/usage')).length, 0, 'nothing recorded');
   });
 });
