@@ -13,6 +13,7 @@ export type {
   MeterOptions,
   RequireEntitlementOptions,
   UnavailableMode,
+  UnrecordedUsage,
 } from './gate.js';
 export { defaultDenied } from './gate.js';
 
@@ -44,7 +45,14 @@ export function requireEntitlement<Req extends Request = Request>(
   const handler = (req: Req, res: Response, next: NextFunction): void => {
     gate.decide(req).then((decision) => {
       if (!decision.granted) {
-        res.status(decision.response.status).json(decision.response.body);
+        // Thrown here (a status Express refuses, a body JSON cannot hold, headers already sent),
+        // it would reject a promise nobody awaits, which ends a Node process: the app's error
+        // handler gets it instead. Not around next(): Express catches its handlers' throws.
+        try {
+          res.status(decision.response.status).json(decision.response.body);
+        } catch (error) {
+          next(error);
+        }
         return;
       }
       req.entitlement = decision.grant;

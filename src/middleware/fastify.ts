@@ -13,6 +13,7 @@ export type {
   MeterOptions,
   RequireEntitlementOptions,
   UnavailableMode,
+  UnrecordedUsage,
 } from './gate.js';
 export { defaultDenied } from './gate.js';
 
@@ -33,7 +34,8 @@ declare module 'fastify' {
  * records a DELTA once the response is sent.
  *
  * @example
- * app.get('/reports', { preHandler: requireEntitlement('premium-reporting', { client, customerId: (req) => req.headers['x-customer-id'] as string }) }, handler);
+ * // request.user: set by your authentication. Never take the id from a header the client controls.
+ * app.get('/reports', { preHandler: requireEntitlement('premium-reporting', { client, customerId: (req) => req.user?.id }) }, handler);
  */
 export function requireEntitlement(
   featureId: string,

@@ -2,18 +2,24 @@
 // request. Framework-free and transport-free: it asks the client's entitlement cache and says
 // what to answer; each adapter turns that into its framework's request and response.
 
-import type { AnswerSource, APIPromise } from '../core/api-promise.js';
-import { NotFoundError, ParityDealsError, ValidationError } from '../core/errors.js';
+import type { AnswerSource, APIPromise, WithResponse } from '../core/api-promise.js';
+import { NotFoundError, ValidationError } from '../core/errors.js';
 import type { GetEntitlementResponse, MergedEntitlement } from '../entitlements/access.js';
 // The cache's own test of "ParityDeals is unreachable", so the gate and the cache agree on it.
 import { isOutage } from '../entitlements/cache.js';
-import type { EntitlementRequestOptions } from '../resources/entitlements.js';
+import {
+  ACCESS_CHECK,
+  type AccessCheck,
+  type AccessCheckRead,
+  type EntitlementRequestOptions,
+  type HasAccessParams,
+} from '../resources/entitlements.js';
 import type { ReportUsageParams } from '../resources/reporting.js';
 
 /**
  * The part of a client the middleware uses: its entitlement checks (answered from its cache) and,
  * for `meter`, its buffered usage reporter. A `ParityDeals` client (`new ParityDeals(...)` or
- * `ParityDeals.createAsyncClient(...)`) is one.
+ * `ParityDeals.createAsyncClient(...)`) is one, and answers both checks with one read.
  */
 export interface GateClient {
   entitlements: {
@@ -22,7 +28,7 @@ export interface GateClient {
       params: { customerId: string; featureId: string },
       options?: EntitlementRequestOptions,
     ): APIPromise<boolean>;
-    /** The entitlement behind a granted check (answered from the cache the check filled). */
+    /** The entitlement behind a check (asked only of a client that is not a `ParityDeals` one). */
     getEntitlement(params: { customerId: string; featureId: string }): APIPromise<GetEntitlementResponse>;
   };
   /** Used by `meter` only: `record(params)`, and `flush()` on Workers. */
@@ -59,6 +65,23 @@ export interface MeterOptions<Req> {
   value?: number | ((req: Req) => number) | undefined;
   /** Which responses count, by status code. Default: `status < 400` (a failed request is not billed). */
   countIf?: ((status: number) => boolean) | undefined;
+  /**
+   * Told when the usage of a sent response could not be recorded: `countIf` threw, or
+   * `record` refused the report (a `ValidationError`, e.g. a buffered DELTA past
+   * `Number.MAX_SAFE_INTEGER`). Nothing of it was recorded; `usage` says what it was, to
+   * reconcile. Default: logs both with `console.error`.
+   */
+  onError?: ((error: unknown, usage: UnrecordedUsage) => void) | undefined;
+}
+
+/** The usage of one response that the meter could not record, as given to `meter.onError`. */
+export interface UnrecordedUsage {
+  customerId: string;
+  featureId: string;
+  /** The DELTA that was not recorded. */
+  value: number;
+  /** The response's status code. */
+  status: number;
 }
 
 /** Why a request was refused, as given to `onDenied`. */
@@ -119,7 +142,7 @@ export type Decision =
 
 const MODES: readonly UnavailableMode[] = ['fallback', 'open', 'closed'];
 const OPTION_KEYS = ['client', 'customerId', 'whenUnavailable', 'meter', 'onDenied'];
-const METER_KEYS = ['featureId', 'value', 'countIf'];
+const METER_KEYS = ['featureId', 'value', 'countIf', 'onError'];
 
 // Built once: passing options to hasAccess costs nothing per request beyond the option itself.
 const OPEN: EntitlementRequestOptions = { fallback: true };
@@ -184,6 +207,7 @@ export function makeGate<Req>(featureId: string, options: RequireEntitlementOpti
   const onDenied = options.onDenied ?? defaultDenied;
   if (typeof onDenied !== 'function') fail('onDenied', 'a function', onDenied);
   const callOptions = mode === 'open' ? OPEN : mode === 'closed' ? CLOSED : undefined;
+  const check = accessCheck(client);
   const meter = makeMeter(options, featureId);
   const meterValue = meter?.value;
 
@@ -196,12 +220,9 @@ export function makeGate<Req>(featureId: string, options: RequireEntitlementOpti
     }
     if (typeof id !== 'string') fail('customerId(req)', 'a string', id);
     const params = { customerId: id, featureId };
-    let granted: boolean;
-    let source: AnswerSource;
+    let answer: WithResponse<AccessCheck>;
     try {
-      const answer = await client.entitlements.hasAccess(params, callOptions).withResponse();
-      granted = answer.data;
-      source = answer.response.source ?? 'network';
+      answer = await check(params, callOptions);
     } catch (error) {
       if (error instanceof NotFoundError) {
         return deny({ customerId: id, featureId, reason: 'unknown_customer', entitlement: null, error });
@@ -212,24 +233,44 @@ export function makeGate<Req>(featureId: string, options: RequireEntitlementOpti
       }
       throw error; // a bad access token, a malformed id: the app's error handler should see it
     }
-    if (source === 'fallback') {
-      // The answer stands for the outage, not for the customer: there is no entitlement to show.
-      if (!granted) return deny({ customerId: id, featureId, reason: 'unavailable', entitlement: null });
-      const grant = { customerId: id, featureId, entitlement: null, source };
-      return { granted: true, grant, meterValue: meterValue?.(req) };
+    const { granted, entitlement } = answer.data;
+    const source = answer.response.source ?? 'network';
+    if (!granted) {
+      // A fallback's answer stands for the outage, not for the customer.
+      if (source === 'fallback') {
+        return deny({
+          customerId: id,
+          featureId,
+          reason: 'unavailable',
+          entitlement: null,
+          error: answer.response.error,
+        });
+      }
+      return deny({ customerId: id, featureId, reason: 'not_entitled', entitlement });
     }
-    // The set is cached now: this read answers from memory.
-    const entitlement = await client.entitlements.getEntitlement(params).then(
-      (r) => r.entitlement,
-      (error: unknown) => {
-        if (error instanceof ParityDealsError) return null;
-        throw error;
-      },
-    );
-    if (!granted) return deny({ customerId: id, featureId, reason: 'not_entitled', entitlement });
     return { granted: true, grant: { customerId: id, featureId, entitlement, source }, meterValue: meterValue?.(req) };
   };
   return { decide, record: meter?.record };
+}
+
+/**
+ * The decision's one read: a ParityDeals client answers access and the entitlement behind it
+ * together (`ACCESS_CHECK`), so a request waits for one edge read at most, within one
+ * `edgeTimeout`, cache or no cache. Any other object with the two methods (a test double) is
+ * asked both, the entitlement only when the answer was not a fallback.
+ */
+function accessCheck(
+  client: GateClient,
+): (params: HasAccessParams, options: EntitlementRequestOptions | undefined) => Promise<WithResponse<AccessCheck>> {
+  const { entitlements } = client;
+  const own = (entitlements as { [ACCESS_CHECK]?: AccessCheckRead })[ACCESS_CHECK];
+  if (typeof own === 'function') return (params, options) => own(params, options).withResponse();
+  return async (params, options) => {
+    const { data: granted, response } = await entitlements.hasAccess(params, options).withResponse();
+    if (response.source === 'fallback') return { data: { granted, entitlement: null }, response };
+    const { entitlement } = await entitlements.getEntitlement(params);
+    return { data: { granted, entitlement }, response };
+  };
 }
 
 /** The meter's checked options: the DELTA of a request, and the recorder. */
@@ -247,6 +288,8 @@ function makeMeter<Req>(
   if (typeof metered !== 'string' || metered.trim() === '') fail('meter.featureId', 'a non-empty string', metered);
   const countIf = meter.countIf ?? ((status: number) => status < 400);
   if (typeof countIf !== 'function') fail('meter.countIf', 'a function of the status code', countIf);
+  const onError = meter.onError ?? logUnrecorded;
+  if (typeof onError !== 'function') fail('meter.onError', 'a function', onError);
   const given = meter.value ?? 1;
   let value: (req: Req) => number;
   if (typeof given === 'function') value = (req) => checkDelta(given(req), 'meter.value(req)');
@@ -261,10 +304,30 @@ function makeMeter<Req>(
   return {
     value,
     record(grant, delta, status) {
-      if (!countIf(status)) return;
-      // record() does not throw for a checked value; a full buffer or a closed client returns
-      // false after calling the client's usage.onDrop, which is where a lost report is told.
-      record.call(reporting, { value: delta, customerId: grant.customerId, featureId: metered, behaviour: 'DELTA' });
+      // This runs once the response is sent, in a 'finish' listener or at a stream's end, where
+      // a throw is an uncaught exception that ends the server: a failure goes to onError.
+      try {
+        if (!countIf(status)) return;
+        // A full buffer or a closed client returns false after calling the client's
+        // usage.onDrop, which is where such a lost report is told.
+        record.call(reporting, { value: delta, customerId: grant.customerId, featureId: metered, behaviour: 'DELTA' });
+      } catch (error) {
+        const usage = { customerId: grant.customerId, featureId: metered, value: delta, status };
+        try {
+          onError(error, usage);
+        } catch (failure) {
+          logUnrecorded(error, usage);
+          console.error("paritydeals-sdk: requireEntitlement's meter.onError threw:", failure);
+        }
+      }
     },
   };
+}
+
+/** `meter.onError`'s default: the gate cannot reach the client's logger, so the console. */
+function logUnrecorded(error: unknown, usage: UnrecordedUsage): void {
+  console.error(
+    `paritydeals-sdk: requireEntitlement's meter did not record a DELTA of ${usage.value} to "${usage.featureId}" for customer "${usage.customerId}" (status ${usage.status}):`,
+    error,
+  );
 }

@@ -14,6 +14,7 @@ export type {
   MeterOptions,
   RequireEntitlementOptions,
   UnavailableMode,
+  UnrecordedUsage,
 } from './gate.js';
 export { defaultDenied } from './gate.js';
 
@@ -28,12 +29,14 @@ export interface EntitlementVariables {
  * the answer and the next handler runs. Refused: 403 with a JSON body (401 when `customerId`
  * gives nothing, 503 when ParityDeals cannot be reached and nothing answers for it; see
  * `whenUnavailable`). Any other failure (a bad access token) is thrown to Hono's `onError`.
- * With `meter`, each let-through request whose response succeeds records a DELTA after the
- * handler; on a runtime with an execution context (Cloudflare Workers), the reporter's flush is
+ * With `meter`, each let-through request whose response succeeds records a DELTA once the
+ * response's body has been read to its end by the server (an aborted response records nothing);
+ * on a runtime with an execution context (Cloudflare Workers), the reporter's flush is then
  * handed to `waitUntil`, since nothing runs there once the response is sent unless it is.
  *
  * @example
- * app.get('/reports', requireEntitlement('premium-reporting', { client, customerId: (c) => c.req.header('x-customer-id') }), handler);
+ * // 'user': set by your auth middleware. Never take the id from a header the client controls.
+ * app.get('/reports', requireEntitlement('premium-reporting', { client, customerId: (c) => c.get('user')?.id }), handler);
  */
 export function requireEntitlement(
   featureId: string,
@@ -49,13 +52,47 @@ export function requireEntitlement(
     }
     c.set('entitlement', decision.grant);
     await next();
-    if (gate.record && decision.meterValue !== undefined) {
-      gate.record(decision.grant, decision.meterValue, c.res.status);
-      const ctx = executionContext(c);
-      if (ctx && typeof reporting?.flush === 'function') ctx.waitUntil(reporting.flush());
+    const { record } = gate;
+    const value = decision.meterValue;
+    if (record && value !== undefined) {
+      const res = c.res;
+      const status = res.status;
+      const bill = () => {
+        record(decision.grant, value, status);
+        const ctx = executionContext(c);
+        if (ctx && typeof reporting?.flush === 'function') ctx.waitUntil(reporting.flush());
+      };
+      // The handler has returned, the body has not been sent: it is billed once the server has
+      // read it to its end, as Express and Fastify bill on 'finish'. A response the client
+      // aborts is cancelled before that, and billed nothing.
+      if (res.body === null) bill();
+      else c.res = new Response(onceRead(res.body, bill), res);
     }
     return undefined;
   };
+}
+
+/**
+ * `body`, calling `done` when its reader has read it to the end; never when it is cancelled
+ * (the client went away) or fails. A pulled stream rather than a TransformStream: a transform's
+ * flush runs once the last chunk is written into it, which may be before anyone has read it.
+ */
+function onceRead(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          controller.close();
+          done();
+        } else controller.enqueue(chunk.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    // Nothing read ahead: the end is seen only when the server asks for what follows the last chunk.
+    { highWaterMark: 0 },
+  );
 }
 
 /** Hono's execution context, or undefined where the runtime has none (its getter throws there). */

@@ -5,6 +5,7 @@ import {
   type CheckEntitlementsResponse,
   type EntitlementDetail,
   type GetEntitlementResponse,
+  type MergedEntitlement,
   mergeEntitlements,
 } from '../entitlements/access.js';
 import type { CachedSet, EntitlementCache, Resolved } from '../entitlements/cache.js';
@@ -41,6 +42,26 @@ export interface EntitlementRequestOptions extends RequestOptions {
    */
   fallback?: boolean | undefined;
 }
+
+/** `hasAccess`' answer with the entitlement behind it, as the middleware's gate needs both. */
+export interface AccessCheck {
+  /** What `hasAccess` answers. */
+  granted: boolean;
+  /** The feature's merged entry; null when the customer does not hold it, or for a fallback answer. */
+  entitlement: MergedEntitlement | null;
+}
+
+/** The single read behind `AccessCheck`, with `hasAccess`' parameters and options. */
+export type AccessCheckRead = (params: HasAccessParams, options?: EntitlementRequestOptions) => APIPromise<AccessCheck>;
+
+/**
+ * Where a client's `entitlements` keep an `AccessCheckRead`, for src/middleware/gate.ts: with the
+ * cache off, `hasAccess` then `getEntitlement` would be two edge reads, two budgets. It is no
+ * public method: a registered symbol set on the instance, outside the class's type, so the sync
+ * client (whose surface is this one's made blocking) has nothing to mirror, and the middleware
+ * finds it when the package is loaded twice (an ESM and a CommonJS copy).
+ */
+export const ACCESS_CHECK: unique symbol = Symbol.for('paritydeals-sdk.entitlements.access-check');
 
 /** What `prefetch` did: how many customers it loaded, and which failed with what. */
 export interface PrefetchResult {
@@ -200,6 +221,8 @@ export class Entitlements {
   /** The cache's loader sends the requests; this class never touches the pipeline itself. */
   constructor(cache: EntitlementCache) {
     this.#cache = cache;
+    const check: AccessCheckRead = (params, options) => this.#check(params, options);
+    Object.defineProperty(this, ACCESS_CHECK, { value: check });
   }
 
   /**
@@ -336,6 +359,30 @@ export class Entitlements {
   invalidate(customerId?: string): void {
     if (customerId !== undefined) entitlementParams.customer('entitlements.invalidate', { customerId });
     this.#cache.invalidate(customerId);
+  }
+
+  /** `hasAccess` (same name in errors and logs, same fallbacks) and the entry behind it, from one read. */
+  #check(params: HasAccessParams, options: EntitlementRequestOptions | undefined): APIPromise<AccessCheck> {
+    const operation = 'entitlements.hasAccess';
+    let customerId: string;
+    let featureId: string;
+    try {
+      ({ customerId, featureId } = entitlementParams.feature(operation, params));
+      checkReadOptions(operation, options);
+    } catch (error) {
+      return new APIPromise(Promise.reject(error));
+    }
+    const cache = this.#cache;
+    return new APIPromise(
+      this.#read(operation, customerId, featureId, options).then((resolved): WithResponse<AccessCheck> => {
+        const data =
+          'fallback' in resolved
+            ? { granted: resolved.fallback, entitlement: null }
+            : // access(), not the rule alone: a denial it gives shortens the entry to deniedTtl.
+              { granted: resolved.set.access(featureId), entitlement: resolved.set.one(featureId).entitlement };
+        return { data, response: responseOf(resolved, cache) };
+      }),
+    );
   }
 
   #answer<R>(

@@ -52,6 +52,8 @@ describe('requireEntitlement (hono) on a runtime with an execution context', () 
       ctx,
     );
     assert.equal(res.status, 200);
+    assert.equal(waited.length, 0, 'not billed before the runtime has read the body');
+    assert.equal(await res.text(), 'ok');
     assert.equal(waited.length, 1, 'one flush handed over');
     await Promise.all(waited);
     const sent = h.emu.requests().filter((r) => r.path.includes('/report/usage'));
@@ -59,5 +61,99 @@ describe('requireEntitlement (hono) on a runtime with an execution context', () 
       sent.map((r) => (r.body as { value: number }).value),
       [1],
     );
+  });
+});
+
+describe('requireEntitlement (hono): the meter counts a response once it is sent', () => {
+  const h = useEmulator();
+  it('bills nothing for a streamed response that has not finished (aborted, it never will)', async () => {
+    h.emu.seed({ subscriptions: [{ customerId: 'pro', planIdentifier: 'plan-pro-monthly' }] });
+    const recorded: unknown[] = [];
+    const client = {
+      entitlements: h.client.entitlements,
+      reporting: { record: (report: unknown) => recorded.push(report) > 0 },
+    };
+    const app = new Hono();
+    const gate = requireEntitlement('api-calls', {
+      client,
+      customerId: (c) => c.req.header('x-customer-id'),
+      meter: true,
+    });
+    app.get('/export', gate, () => {
+      // An export that streams rows; its end never comes in this test.
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('first row\n'));
+        },
+      });
+      return new Response(body, { status: 200 });
+    });
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    const stop = new AbortController();
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/export`, {
+        headers: { 'x-customer-id': 'pro' },
+        signal: stop.signal,
+      });
+      assert.equal(res.status, 200);
+      await res.body?.getReader().read();
+      assert.deepEqual(recorded, [], 'the response has not been sent: nothing is billed yet');
+    } finally {
+      stop.abort();
+      (server as import('node:http').Server).closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+  it('bills a streamed response once, when the server has read it to its end', async () => {
+    h.emu.seed({ subscriptions: [{ customerId: 'pro', planIdentifier: 'plan-pro-monthly' }] });
+    const recorded: unknown[] = [];
+    const client = {
+      entitlements: h.client.entitlements,
+      reporting: { record: (report: unknown) => recorded.push(report) > 0 },
+    };
+    const app = new Hono();
+    const gate = requireEntitlement('api-calls', {
+      client,
+      customerId: (c) => c.req.header('x-customer-id'),
+      meter: true,
+    });
+    let release: () => void = () => {};
+    const last = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    app.get('/export', gate, () => {
+      const rows = ['a\n', 'b\n', 'c\n'];
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const row = rows.shift();
+          if (row === undefined) return controller.close();
+          if (rows.length === 0) await last; // the last row waits until the test lets it go
+          controller.enqueue(new TextEncoder().encode(row));
+        },
+      });
+      return new Response(body, { status: 200 });
+    });
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/export`, {
+        headers: { 'x-customer-id': 'pro' },
+        signal: AbortSignal.timeout(5_000),
+      });
+      const reader = res.body?.getReader();
+      assert.ok(reader);
+      await reader.read();
+      assert.deepEqual(recorded, [], 'two rows of three sent: not yet');
+      release();
+      let text = '';
+      for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
+      assert.match(text, /c\n$/);
+      assert.deepEqual(recorded, [{ value: 1, customerId: 'pro', featureId: 'api-calls', behaviour: 'DELTA' }]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

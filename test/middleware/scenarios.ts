@@ -229,6 +229,64 @@ export function middlewareScenarios(framework: string, serve: Serve): void {
       );
     });
 
+    it('with the cache off, one gated request costs one edge read (one budget), not two', async () => {
+      h.emu.seed({ subscriptions: [{ customerId: 'pro', planIdentifier: 'plan-pro-monthly' }] });
+      const uncached = h.clientWith({ cache: false });
+      await withApp(uncached, [{ path: '/reports', featureId: 'premium-reporting', options: {} }], async (get) => {
+        const answer = await get('/reports', 'pro');
+        assert.equal(answer.status, 200);
+        assert.equal((answer.body as Echo).entitlement?.entitlement?.featureId, 'premium-reporting');
+        assert.equal(edgeRequests(), 1, 'hasAccess and the entitlement behind it come from one read');
+      });
+    });
+
+    it('a refusal keeps the customer only for deniedTtl, so one who has just paid is let in soon', async () => {
+      // Every feature the free plan holds grants: only asking for one it lacks makes it a denial.
+      h.emu.seed({ subscriptions: [{ customerId: 'free', planIdentifier: 'free' }] });
+      const client = h.clientWith({ cache: { ttl: 60_000, deniedTtl: 1 } });
+      await withApp(client, [{ path: '/reports', featureId: 'premium-reporting', options: {} }], async (get) => {
+        assert.equal((await get('/reports', 'free')).status, 403);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.equal((await get('/reports', 'free')).status, 403);
+        assert.equal(edgeRequests(), 2, 'asked again after deniedTtl, not after ttl');
+      });
+    });
+
+    it('gives onDenied the failure behind every `unavailable`, fail-closed and fallback-denied too', async () => {
+      h.emu.seed({ subscriptions: [{ customerId: 'pro', planIdentifier: 'plan-pro-monthly' }] });
+      h.emu.setFaults([{ type: 'status', status: 503, path: '/entitlements' }]);
+      const denials: Array<{ path: string; reason: string; error: unknown }> = [];
+      const capture = (path: string) => (d: { reason: string; error?: Error | undefined }) => {
+        denials.push({ path, reason: d.reason, error: d.error });
+        return { status: 503, body: { error: d.reason } };
+      };
+      const client = h.clientWith({ ...OUTAGE_OPTIONS, fallback: { 'advanced-analytics': false } });
+      const routes: Route[] = [
+        { path: '/fallback', featureId: 'premium-reporting', options: { onDenied: capture('/fallback') } },
+        {
+          path: '/closed',
+          featureId: 'premium-reporting',
+          options: { whenUnavailable: 'closed', onDenied: capture('/closed') },
+        },
+        { path: '/denied', featureId: 'advanced-analytics', options: { onDenied: capture('/denied') } },
+      ];
+      await withApp(client, routes, async (get) => {
+        for (const r of routes) assert.equal((await get(r.path, 'pro')).status, 503);
+      });
+      assert.deepEqual(
+        denials.map((d) => [
+          d.path,
+          d.reason,
+          d.error instanceof Error ? (d.error as { status?: number }).status : d.error,
+        ]),
+        [
+          ['/fallback', 'unavailable', 503],
+          ['/closed', 'unavailable', 503],
+          ['/denied', 'unavailable', 503],
+        ],
+      );
+    });
+
     it('answers with the app’s own refusal when onDenied is given', async () => {
       h.emu.seed({ subscriptions: [{ customerId: 'free', planIdentifier: 'free' }] });
       const onDenied = (d: { reason: string; featureId: string }) => ({
