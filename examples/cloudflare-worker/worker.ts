@@ -37,6 +37,7 @@ export default {
   async fetch(request: Request, env: Env, ctx: Context): Promise<Response> {
     const url = new URL(request.url);
     if (request.method !== 'POST' || url.pathname !== '/generate') return new Response('not found', { status: 404 });
+    // From your authentication in a real Worker: a header the caller sets can name any customer.
     const customerId = request.headers.get('x-customer-id');
     if (!customerId) return Response.json({ error: 'no_customer' }, { status: 401 });
 

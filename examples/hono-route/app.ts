@@ -31,6 +31,7 @@ export function createApp(env: Env): Hono<{ Variables: EntitlementVariables }> {
     '/export',
     requireEntitlement('advanced-analytics', {
       client,
+      // From your authentication in a real app: a header the caller sets can name any customer.
       customerId: (c) => c.req.header('x-customer-id'),
       whenUnavailable: 'open',
     }),
