@@ -93,7 +93,7 @@ function buildProgram(io: Io, run: Runner): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.out(text.replace(/\n$/, '')),
-      writeErr: (text) => io.err(text.replace(/\n$/, '')),
+      writeErr: (text) => io.err(unechoed(text).replace(/\n$/, '')),
     })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXIT_HELP);
@@ -120,6 +120,14 @@ function buildProgram(io: Io, run: Runner): Command {
     });
   }
   return program;
+}
+
+/**
+ * Commander quotes an unknown option whole: a mistyped `--tokn=sk_live_...` would print the
+ * access token to the terminal and the CI log. The value after `=` is cut; the name stays.
+ */
+function unechoed(text: string): string {
+  return text.replace(/(unknown option '[^'=]*=)[^']*'/g, "$1[redacted]'");
 }
 
 function addApiOptions(command: Command): void {

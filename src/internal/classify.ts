@@ -290,7 +290,8 @@ function scrubDeep(value: unknown, secret: string, depth = 0): unknown {
   return out;
 }
 
-function scrubHeaders(headers: Record<string, string>, secret: string): Record<string, string> {
+/** Response headers with the token cut out of every value (a server or proxy may echo it). */
+export function scrubHeaders(headers: Record<string, string>, secret: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name in headers) out[name] = scrubText(headers[name] as string, secret);
   return out;

@@ -62,12 +62,12 @@ export function checkLogger(logger: unknown): Logger {
 }
 
 /**
- * Header names whose values never reach a log line: credentials by name (`authorization`,
+ * Header names whose values never reach a log line or an error message: credentials by name (`authorization`,
  * `proxy-authorization`, `cookie`, `x-api-key`), and anything that looks like one (a name with
  * auth, token, key, secret, session, password or signature in it), since `defaultHeaders` may
  * carry a proxy's or gateway's credentials under a name of its own.
  */
-const SECRET_HEADER = /auth|cookie|token|key|secret|session|passw|signature|credential/i;
+export const SECRET_HEADER = /auth|cookie|token|key|secret|session|passw|signature|credential/i;
 
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};

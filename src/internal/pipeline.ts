@@ -6,6 +6,8 @@ import {
   errorFromTransport,
   errorFromUnsent,
   type FailureContext,
+  scrub,
+  scrubHeaders,
   scrubText,
 } from './classify.js';
 import { APIUserAbortError, ParityDealsError } from '../core/errors.js';
@@ -195,7 +197,13 @@ export class Pipeline {
           signal,
         });
       } catch (error) {
-        if (error instanceof ParityDealsError) throw error;
+        if (error instanceof ParityDealsError) {
+          // A transport's own refusal (Deno's denied permission) carries what the runtime or a
+          // custom fetch threw: keep only its text, the token cut out.
+          if (error.cause !== undefined)
+            Object.defineProperty(error, 'cause', { value: scrub(error.cause, this.#token), configurable: true });
+          throw error;
+        }
         if (!(error instanceof TransportError)) throw errorFromUnsent(error, context(attempt));
         failure = error;
       }
@@ -210,10 +218,12 @@ export class Pipeline {
           if (spec.method !== 'GET') mayHaveApplied = true;
           throw errorFromBody(response.status, response.body, response.headers, parsed, context(attempt));
         }
+        // The headers go to the caller, the cache and its store: an echoed token must not.
+        const clean = scrubHeaders(response.headers, this.#token);
         const info: ResponseInfo = {
           status: response.status,
-          headers: response.headers,
-          requestId: response.headers['x-request-id'] ?? response.headers['request-id'],
+          headers: clean,
+          requestId: clean['x-request-id'] ?? clean['request-id'],
           attempts: attempt,
           method: spec.method,
           url,

@@ -1,5 +1,6 @@
 import { ValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/request-options.js';
+import { SECRET_HEADER } from './logger.js';
 
 /**
  * Input checks that run before anything is sent. Each failure names the operation, the
@@ -273,7 +274,8 @@ export function headersProblem(
       return {
         param: `${param}.${name}`,
         expected: 'a header value without CR, LF or other control characters',
-        got: value,
+        // A key read from a file often ends with a newline: the error must not show it.
+        got: SECRET_HEADER.test(name) ? '[redacted]' : value,
       };
   }
   return undefined;

@@ -153,6 +153,15 @@ describe('paritydeals API commands', () => {
     assert.match(lost.err, /check its state before running the command again/);
   });
 
+  it('a mistyped --token=VALUE is refused without printing the value', async () => {
+    const token = 'sk_live_TOPSECRET_4242';
+    const run = await cli(['customers', 'get', 'c', `--tokn=${token}`], envFor(h.emu));
+    assert.equal(run.code, EXIT.usage);
+    assert.match(run.err, /unknown option '--tokn=\[redacted\]'/);
+    assert.ok(!`${run.out}\n${run.err}`.includes(token), run.err);
+    assert.deepEqual(h.emu.requests(), []);
+  });
+
   it('the bin: --version, --help on every command with examples, exit codes from the process', async () => {
     const env = envFor(h.emu);
     const version = await cliProcess(['--version'], env);

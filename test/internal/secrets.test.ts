@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { APIError, AuthenticationError, type Logger } from '../../src/index.node.js';
 import { rawServer, reply } from '../raw-server.js';
@@ -183,5 +183,63 @@ describe('what a server or proxy echoes stays secret too', () => {
     });
     assert.ok(!lines.join('\n').includes(TOKEN));
     await raw.close();
+  });
+});
+
+describe('what a success answer or a transport echoes stays secret too', () => {
+  it('a token echoed in a success answer’s headers is cut from withResponse() info, the cache and its store', async () => {
+    const raw = await rawServer((req, res) => {
+      const auth = String(req.headers.authorization);
+      const echo = { 'x-echo': auth, 'x-request-id': `req_${auth}` };
+      if (req.url.includes('/entitlements')) return reply(res, 200, { customerId: 'c', entitlements: [] }, echo);
+      reply(res, 200, { customerId: 'c' }, echo);
+    });
+    const stored: unknown[] = [];
+    const store = {
+      get: async () => undefined,
+      set: async (_key: string, value: unknown) => void stored.push(value),
+      delete: async () => {},
+    };
+    const client = h.clientWith({ accessToken: TOKEN, baseUrl: raw.url, edgeApiUrl: raw.url, cache: { store } });
+    after(() => raw.close());
+    const customer = await client.customers.retrieve({ customerId: 'c' }).withResponse();
+    const read = await client.entitlements.getAllEntitlements({ customerId: 'c' }).withResponse();
+    const cached = await client.entitlements.getAllEntitlements({ customerId: 'c' }).withResponse();
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the store write runs in the background
+    assert.equal(stored.length, 1, 'the set was written to the store');
+    for (const shown of [customer.response, read.response, cached.response, stored[0]]) {
+      for (const text of [JSON.stringify(shown), inspect(shown, { depth: 10 })]) assert.ok(!text.includes(TOKEN), text);
+    }
+    assert.equal(customer.response.headers['x-echo'], 'Bearer [redacted]', 'the header is still there, cut');
+  });
+
+  it('an error the transport throws as is (Deno’s refused permission) keeps no raw cause', async () => {
+    const denied: typeof fetch = async (_url, init) => {
+      const auth = new Headers(init?.headers).get('authorization');
+      throw Object.assign(new Error(`net access denied for a request with ${auth}`), { name: 'NotCapable', init });
+    };
+    const client = h.clientWith({ accessToken: TOKEN, fetch: denied });
+    const e = await rejected(client.customers.retrieve({ customerId: 'c' }));
+    assert.match(String(e), /Deno did not allow/);
+    for (const text of renderings(e)) assert.ok(!text.includes(TOKEN), text);
+  });
+
+  it('a header value refused as invalid is not shown when its name looks secret', async () => {
+    const client = h.clientWith({ accessToken: TOKEN });
+    // A key read from a file or a secret mount often ends with a newline.
+    const e = await rejected(
+      client.customers.retrieve({ customerId: 'c' }, { headers: { authorization: `Bearer ${TOKEN}\n` } }),
+    );
+    assert.match(String(e), /options\.headers\.authorization must be a header value without CR, LF/);
+    for (const text of renderings(e)) assert.ok(!text.includes(TOKEN), text);
+    let refused: unknown;
+    try {
+      h.clientWith({ defaultHeaders: { 'x-api-key': `${TOKEN}\r\n`, 'x-team': 'billing\n' } });
+    } catch (error) {
+      refused = error;
+    }
+    assert.match(String(refused), /defaultHeaders\.x-api-key must be a header value/);
+    for (const text of renderings(refused)) assert.ok(!text.includes(TOKEN), text);
+    assert.deepEqual(h.emu.requests(), []);
   });
 });

@@ -256,6 +256,24 @@ describe('sync client: answers it cannot use', () => {
     }
   });
 
+  it('a token echoed in a success answer’s headers is cut from withResponse info', () => {
+    const token = 'sk_live_TOPSECRET_4242';
+    const sync = ParityDeals.createSyncClient({
+      accessToken: token,
+      baseUrl: `${base}/echo`,
+      edgeApiUrl: `${base}/echo/edge`,
+      logLevel: 'off',
+    });
+    try {
+      const { response } = sync.withResponse.customers.retrieve({ customerId: 'c' });
+      for (const text of [JSON.stringify(response), inspect(response, { depth: 10 })])
+        assert.ok(!text.includes(token), text);
+      assert.equal(response.headers['x-echo'], 'Bearer [redacted]');
+    } finally {
+      sync.close();
+    }
+  });
+
   it('an answer cut after its headers leaves a DELTA unknown', () => {
     const sync = client('partial');
     try {
