@@ -201,6 +201,10 @@ export function makeGate<Req>(featureId: string, options: RequireEntitlementOpti
   }
   const { client, customerId: customerOf } = options;
   if (typeof client?.entitlements?.hasAccess !== 'function') fail('client', 'a ParityDeals client', client);
+  // The sync client's withResponse is an object of modules, the async client's a promise method:
+  // a sync client would block the thread that serves every request, and its answers are no promises.
+  if (typeof (client as { withResponse?: unknown }).withResponse === 'object')
+    fail('client', 'an async ParityDeals client (new ParityDeals()), not a synchronous one', client);
   if (typeof customerOf !== 'function') fail('customerId', 'a function of the request', customerOf);
   const mode = options.whenUnavailable ?? 'fallback';
   if (!MODES.includes(mode)) fail('whenUnavailable', `one of ${MODES.join(', ')}`, mode);

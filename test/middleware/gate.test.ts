@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type GateClient, makeGate } from '../../src/middleware/gate.js';
+import { ParityDealsError } from '../../src/index.node.js';
+import { createSyncClient } from '../../src/sync/index.js';
 import { useEmulator } from '../support.js';
 
 describe('makeGate', () => {
@@ -29,5 +31,21 @@ describe('makeGate', () => {
     assert.ok(decision.granted);
     assert.equal(decision.grant.entitlement?.featureId, 'premium-reporting');
     assert.deepEqual(asked, ['hasAccess', 'getEntitlement']);
+  });
+
+  it('refuses a synchronous client when the gate is made, naming the option', () => {
+    const sync = createSyncClient({
+      accessToken: 'pd_key',
+      baseUrl: 'http://127.0.0.1:9',
+      edgeApiUrl: 'http://127.0.0.1:9',
+    });
+    try {
+      assert.throws(
+        () => makeGate('premium-reporting', { client: sync as never, customerId: () => 'pro' }),
+        (e: unknown) => e instanceof ParityDealsError && /client must be an async ParityDeals client/.test(e.message),
+      );
+    } finally {
+      sync.close();
+    }
   });
 });
