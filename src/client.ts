@@ -14,7 +14,7 @@ import type { SyncParityDeals } from './sync/client.js';
 import type { SyncClientOptions } from './sync/types.js';
 import type { ExitHooksConfig, FileOutboxOption } from './options.js';
 import type { Outbox, Recovered } from './usage/outbox.js';
-import type { RedisOutbox, RedisOutboxOptions } from './usage/redis-outbox.js';
+import type { RedisOutbox, ResolvedRedisOutbox } from './usage/redis-outbox.js';
 import {
   type ExitTarget,
   jobPromise,
@@ -167,7 +167,7 @@ export class ParityDeals implements ApiModules {
    * Node, Bun and Deno, so it lives in the `node` entry, which overrides this, and the edge
    * bundle does not carry it.
    */
-  protected static openRedisOutbox(_option: RedisOutboxOptions, _warn: (message: string) => void): RedisOutbox {
+  protected static openRedisOutbox(_option: ResolvedRedisOutbox, _warn: (message: string) => void): RedisOutbox {
     throw new ParityDealsError(
       'The usage.outbox Redis outbox runs where ioredis and node-redis do (Node, Bun, Deno); on this runtime leave it out, or use usage.waitUntil.',
     );

@@ -11,7 +11,7 @@ import type { SyncClientOptions } from './sync/types.js';
 import type { ExitHooksConfig, FileOutboxOption } from './options.js';
 import type { ExitTarget, UsageReporter } from './usage/flusher.js';
 import { installExitHooks, watchExit } from './usage/exit-hooks.js';
-import { type RedisOutbox, type RedisOutboxOptions, redisOutbox } from './usage/redis-outbox.js';
+import { type RedisOutbox, type ResolvedRedisOutbox, redisOutbox } from './usage/redis-outbox.js';
 import { openJournal } from './usage/journal.js';
 import type { Outbox, Recovered } from './usage/outbox.js';
 
@@ -51,7 +51,7 @@ export class ParityDeals extends BaseClient {
     return openJournal(option, warn);
   }
 
-  protected static override openRedisOutbox(option: RedisOutboxOptions, warn: (message: string) => void): RedisOutbox {
+  protected static override openRedisOutbox(option: ResolvedRedisOutbox, warn: (message: string) => void): RedisOutbox {
     return redisOutbox(option, warn);
   }
 

@@ -9,7 +9,7 @@ import { headersProblem, MAX_RETRIES, MAX_TIMER_MS, unknownKey } from './interna
 import { VERSION } from './version.js';
 import type { UsageReport } from './usage/buffer.js';
 import type { DropReason, ReporterConfig, UsageFailure } from './usage/flusher.js';
-import type { RedisOutboxOptions } from './usage/redis-outbox.js';
+import type { RedisOutboxOptions, ResolvedRedisOutbox } from './usage/redis-outbox.js';
 
 /**
  * The buffered usage reporter behind `client.reporting.record()`: how often and how much it
@@ -326,8 +326,9 @@ export function resolveOptions(options: ClientOptions) {
   const logLevel = options.logLevel ?? envLevel ?? 'warn';
   if (!isLogLevel(logLevel)) throw optionError('logLevel', 'one of off, error, warn, info, debug', logLevel);
   const logger = new LevelLogger(options.logger === undefined ? console : checkLogger(options.logger), logLevel);
+  const token = accessToken.trim();
   return {
-    accessToken: accessToken.trim(),
+    accessToken: token,
     ...hosts(options),
     apiVersion: nonEmpty('apiVersion', options.apiVersion ?? 'v1'),
     timeout: positive('timeout', options.timeout ?? DEFAULT_TIMEOUT),
@@ -344,7 +345,7 @@ export function resolveOptions(options: ClientOptions) {
     defaultHeaders: headers(options.defaultHeaders ?? {}),
     logger,
     userAgent: userAgent(),
-    usage: resolveUsage(options.usage, logger),
+    usage: resolveUsage(options.usage, logger, usagePrefix(token)),
   };
 }
 
@@ -389,6 +390,15 @@ export function resolveCache(
     onFallback: options.onFallback,
     budget: resolved.edgeTimeout,
   };
+}
+
+/**
+ * The Redis outbox's default key prefix: one per API key, so that apps with different keys on
+ * one Redis (test and live) never adopt each other's journals, which the adopter would deliver
+ * with its own key, to its own account. Not per host: a fleet moving to a proxy keeps its journals.
+ */
+export function usagePrefix(accessToken: string): string {
+  return `paritydeals:usage:${fingerprint(accessToken)}`;
 }
 
 /** FNV-1a, 32 bits, as hex: tells keys apart without revealing them. */
@@ -465,9 +475,10 @@ const USAGE_DEFAULTS = { flushInterval: 1_000, maxBuffered: 10_000, concurrency:
 function resolveUsage(
   usage: UsageOptions | undefined,
   logger: LevelLogger,
+  outboxPrefix: string,
 ): ReporterConfig & {
   exitHooks: ExitHooksConfig | undefined;
-  outbox: FileOutboxOption | RedisOutboxOptions | undefined;
+  outbox: FileOutboxOption | ResolvedRedisOutbox | undefined;
 } {
   if (usage !== undefined && (typeof usage !== 'object' || usage === null))
     throw optionError('usage', 'an object', usage);
@@ -499,11 +510,14 @@ function resolveUsage(
         })),
     waitUntil: fn('waitUntil', u.waitUntil),
     exitHooks: exitHooks(u.exitHooks),
-    outbox: outbox(u.outbox),
+    outbox: outbox(u.outbox, outboxPrefix),
   };
 }
 
-function outbox(value: UsageOptions['outbox']): FileOutboxOption | RedisOutboxOptions | undefined {
+function outbox(
+  value: UsageOptions['outbox'],
+  defaultPrefix: string,
+): FileOutboxOption | ResolvedRedisOutbox | undefined {
   if (value === undefined) return undefined;
   const expected = "{ file: 'path/to/usage.journal', fsync? } or { redis: yourRedisClient, prefix?, leaseMs? }";
   if (typeof value !== 'object' || value === null) throw optionError('usage.outbox', expected, value);
@@ -515,7 +529,7 @@ function outbox(value: UsageOptions['outbox']): FileOutboxOption | RedisOutboxOp
     if (value.prefix !== undefined) nonEmpty('usage.outbox.prefix', value.prefix);
     return {
       redis: value.redis,
-      prefix: value.prefix ?? 'paritydeals:usage',
+      prefix: value.prefix ?? defaultPrefix,
       leaseMs: positive('usage.outbox.leaseMs', value.leaseMs ?? 10_000),
     };
   }

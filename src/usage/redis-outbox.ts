@@ -42,7 +42,12 @@ const ADOPTED_MARK_MS = 24 * 60 * 60 * 1000;
 export interface RedisOutboxOptions {
   /** Your connected ioredis or node-redis client. */
   redis: RedisLike;
-  /** Prefix of every key this outbox uses. Default: `'paritydeals:usage'`. */
+  /**
+   * Prefix of every key this outbox uses. Default: `'paritydeals:usage:<fingerprint>'`, the
+   * fingerprint a hash of the API key, so apps with different keys sharing one Redis keep apart
+   * (each delivers what it adopts with its own key). After rotating a fleet's key, pass the old
+   * prefix to deliver what instances that died with the old key left.
+   */
   prefix?: string | undefined;
   /**
    * Milliseconds an instance's lease lasts without renewal (renewed every third of it). An
@@ -94,10 +99,16 @@ export interface RedisOutbox extends Outbox {
   closeAsync(): Promise<void>;
 }
 
-export function redisOutbox(options: RedisOutboxOptions, warn: (message: string) => void): RedisOutbox {
+/** `RedisOutboxOptions` as the client resolved them (options.ts): every default filled in. */
+export interface ResolvedRedisOutbox {
+  redis: RedisLike;
+  prefix: string;
+  leaseMs: number;
+}
+
+export function redisOutbox(options: ResolvedRedisOutbox, warn: (message: string) => void): RedisOutbox {
   const run = redisCommand(options.redis, 'usage.outbox.redis must be an ioredis or node-redis client.');
-  const prefix = options.prefix ?? 'paritydeals:usage';
-  const leaseMs = options.leaseMs ?? 10_000;
+  const { prefix, leaseMs } = options;
   const id = randomId();
   const key = {
     lease: (who: string) => `${prefix}:lease:${who}`,

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { ParityDeals } from '../../src/index.node.js';
+import { usagePrefix } from '../../src/options.js';
 import { type Emulator, startEmulator } from '../../src/testing/index.js';
 import type { UsageFailure } from '../../src/usage/flusher.js';
 import { recordLine, sendingLine } from '../../src/usage/outbox.js';
@@ -18,6 +19,9 @@ const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'outbox-
 
 const skip = redisMissing;
 
+/** Where the emulator key's fleet keeps its journals (the default prefix, per API key). */
+let PREFIX = '';
+
 let server: RedisServer | undefined;
 let redisUrl = '';
 let emu: Emulator;
@@ -25,6 +29,7 @@ const clients: Array<{ quit(): Promise<unknown> }> = [];
 
 before(async () => {
   emu = await startEmulator();
+  PREFIX = usagePrefix(emu.apiKey);
   if (skip) return;
   server = await startRedis();
   redisUrl = server.url;
@@ -70,7 +75,7 @@ function connect(): Redis {
 /** Waits until some instance's journal holds a line: what was recorded is in Redis. */
 async function journaled(redis: Redis): Promise<void> {
   for (let i = 0; i < 50; i++) {
-    const logs = await redis.keys('paritydeals:usage:log:*');
+    const logs = await redis.keys(`${PREFIX}:log:*`);
     if (logs.length && (await redis.llen(logs[0] as string)) > 0) return;
     await sleep(10);
   }
@@ -131,7 +136,7 @@ describe('usage.outbox: Redis', { skip }, () => {
       const unknown = failures.filter((f) => f.customerId === c).reduce((s, f) => s + f.value, 0);
       assert.equal((got[c] ?? 0) + unknown, v, c);
     }
-    const logs = await redis.keys('paritydeals:usage:log:*');
+    const logs = await redis.keys(`${PREFIX}:log:*`);
     const left = logs.length ? await Promise.all(logs.map((k) => redis.llen(k))) : [];
     assert.ok(
       left.every((n) => n === 0 || logs.length === 1),
@@ -153,7 +158,7 @@ describe('usage.outbox: Redis', { skip }, () => {
     client.reporting.record({ value: 1, customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA' });
     for (let i = 0; i < 50 && meters().c0 !== 1; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(meters().c0, 1);
-    const [lease] = await redis.keys('paritydeals:usage:lease:*');
+    const [lease] = await redis.keys(`${PREFIX}:lease:*`);
     await redis.set(lease as string, 'another-instance', 'PX', 10_000);
     await new Promise((r) => setTimeout(r, 250)); // a renewal finds the lease gone
     assert.equal(
@@ -163,6 +168,47 @@ describe('usage.outbox: Redis', { skip }, () => {
     assert.deepEqual(drops, ['outbox']);
     await client.close();
     assert.equal(meters().c0, 1);
+  });
+
+  it('apps with different API keys on one Redis never adopt each other’s journals', async () => {
+    const down = new ParityDeals({
+      accessToken: emu.apiKey,
+      ...(await deadHosts()),
+      logLevel: 'off',
+      maxRetries: 0,
+      usage: { flushInterval: 60_000, outbox: { redis: connect(), leaseMs: 300 } },
+    });
+    for (let i = 0; i < 10; i++)
+      down.reporting.record({ value: 1, customerId: 'c1', featureId: 'api-calls', behaviour: 'DELTA' });
+    await down.close(); // refused: left in Redis, lease given up
+    // Another app (its own key: another account) shares the Redis, long past the dead lease.
+    const failures: UsageFailure[] = [];
+    const other = new ParityDeals({
+      accessToken: 'pd_other_account_key',
+      baseUrl: emu.url,
+      edgeApiUrl: emu.edgeUrl,
+      logLevel: 'off',
+      usage: { flushInterval: 20, outbox: { redis: connect(), leaseMs: 300 }, onError: (f) => failures.push(f) },
+    });
+    await sleep(800);
+    await other.close();
+    assert.deepEqual(failures, []);
+    assert.equal(
+      emu.requests().filter((r) => r.path.includes('/report/usage')).length,
+      0,
+      'nothing sent with the other key',
+    );
+    // The first app's next instance delivers its own journal.
+    const up = new ParityDeals({
+      accessToken: emu.apiKey,
+      baseUrl: emu.url,
+      edgeApiUrl: emu.edgeUrl,
+      logLevel: 'off',
+      usage: { flushInterval: 20, outbox: { redis: connect(), leaseMs: 300 } },
+    });
+    for (let i = 0; i < 50 && meters().c1 !== 10; i++) await sleep(50);
+    await up.close();
+    assert.equal(meters().c1, 10);
   });
 
   it('works over node-redis too: recorded while the API is down, delivered by the next instance', async () => {
@@ -211,7 +257,7 @@ describe('usage.outbox: Redis', { skip }, () => {
     a.reporting.record({ value: 7, customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA' });
     await journaled(admin);
     // A's lease expires (A stalled, or was cut off from Redis, longer than leaseMs).
-    const [lease] = await admin.keys('paritydeals:usage:lease:*');
+    const [lease] = await admin.keys(`${PREFIX}:lease:*`);
     await admin.del(lease as string);
     await sleep(250); // A's renewal finds the lease gone: A knows it lost it.
 
@@ -233,9 +279,9 @@ describe('usage.outbox: Redis', { skip }, () => {
     const admin = connect();
     const real = connect();
     // A dead instance's journal, as it left it: one waiting DELTA of 7, no lease.
-    await admin.sadd('paritydeals:usage:instances', 'dead');
+    await admin.sadd(`${PREFIX}:instances`, 'dead');
     await admin.rpush(
-      'paritydeals:usage:log:dead',
+      `${PREFIX}:log:dead`,
       recordLine({ customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA', value: 7 }).trimEnd(),
     );
     // The survivor's Redis connection drops once, on the adoption script.
@@ -278,7 +324,7 @@ describe('usage.outbox: Redis', { skip }, () => {
     });
     a.reporting.record({ value: 7, customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA' });
     await journaled(admin);
-    const [lease] = await admin.keys('paritydeals:usage:lease:*');
+    const [lease] = await admin.keys(`${PREFIX}:lease:*`);
     await admin.del(lease as string);
     // Accepted before this instance knows: its line is refused with the lease.
     assert.equal(a.reporting.record({ value: 5, customerId: 'c1', featureId: 'api-calls', behaviour: 'DELTA' }), true);
@@ -290,7 +336,7 @@ describe('usage.outbox: Redis', { skip }, () => {
       [['c1', 5, false, false]],
     );
     assert.deepEqual([result.delivered, meters()], [0, {}], 'nothing sent after the loss');
-    const [log] = await admin.keys('paritydeals:usage:log:*');
+    const [log] = await admin.keys(`${PREFIX}:log:*`);
     assert.deepEqual(await admin.lrange(log as string, 0, -1), [
       recordLine({ customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA', value: 7 }),
     ]);
@@ -300,9 +346,9 @@ describe('usage.outbox: Redis', { skip }, () => {
     const admin = connect();
     const real = connect();
     const c1 = { customerId: 'c1', featureId: 'api-calls', resourceId: undefined, behaviour: 'DELTA' as const };
-    await admin.sadd('paritydeals:usage:instances', 'dead');
+    await admin.sadd(`${PREFIX}:instances`, 'dead');
     await admin.rpush(
-      'paritydeals:usage:log:dead',
+      `${PREFIX}:log:dead`,
       recordLine({ customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA', value: 7 }).trimEnd(),
       recordLine({ ...c1, value: 3 }).trimEnd(),
       sendingLine(1, { ...c1, key: 'c1', value: 3, reports: 1 }).trimEnd(),
@@ -338,6 +384,6 @@ describe('usage.outbox: Redis', { skip }, () => {
       failures.map((f) => [f.customerId, f.value, f.outcomeUnknown]),
       [['c1', 3, true]],
     );
-    assert.equal(await admin.exists('paritydeals:usage:log:dead'), 0);
+    assert.equal(await admin.exists(`${PREFIX}:log:dead`), 0);
   });
 });
