@@ -211,6 +211,37 @@ describe('usage.outbox: Redis', { skip }, () => {
     assert.equal(meters().c1, 10);
   });
 
+  it('after a key rotation, an instance given the old prefix delivers the old key’s journal with the new key', async () => {
+    const rotated = await startEmulator({ apiKeys: ['pd_old_key', 'pd_new_key'] });
+    try {
+      rotated.seed({ customers: [{ customerId: 'c1' }] });
+      const old = new ParityDeals({
+        accessToken: 'pd_old_key',
+        ...(await deadHosts()),
+        logLevel: 'off',
+        maxRetries: 0,
+        usage: { flushInterval: 60_000, outbox: { redis: connect(), leaseMs: 300 } },
+      });
+      for (let i = 0; i < 4; i++)
+        old.reporting.record({ value: 1, customerId: 'c1', featureId: 'api-calls', behaviour: 'DELTA' });
+      await old.close();
+      const renewed = new ParityDeals({
+        accessToken: 'pd_new_key',
+        baseUrl: rotated.url,
+        edgeApiUrl: rotated.edgeUrl,
+        logLevel: 'off',
+        usage: { flushInterval: 20, outbox: { redis: connect(), leaseMs: 300, prefix: usagePrefix('pd_old_key') } },
+      });
+      const delivered = () => rotated.state().usage.find((u) => u.customerId === 'c1')?.value;
+      for (let i = 0; i < 50 && delivered() !== 4; i++) await sleep(50);
+      await renewed.close();
+      assert.equal(delivered(), 4);
+      assert.ok(rotated.requests().every((r) => r.headers.authorization !== 'Bearer pd_old_key'));
+    } finally {
+      await rotated.close();
+    }
+  });
+
   it('works over node-redis too: recorded while the API is down, delivered by the next instance', async () => {
     const a = createClient({ url: redisUrl });
     await a.connect();
