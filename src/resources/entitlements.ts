@@ -350,8 +350,8 @@ export class Entitlements {
   /**
    * Forgets a customer's cached entitlements (and their copy in the shared store), or, with no
    * argument, every customer's in this process (which then reads no shared copy older than the
-   * call; other instances keep theirs until they expire). Call it when you learn of a change the SDK did
-   * not make itself: a webhook, a purchase's success page, a change in the dashboard.
+   * call; other instances keep theirs until they expire). Call it when you learn of a change the
+   * SDK did not make itself: a webhook, a purchase's success page, a change in the dashboard.
    *
    * @example
    * client.entitlements.invalidate('cust_123');
