@@ -49,6 +49,8 @@ console.log('smoke: packing (npm pack builds first)');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await run('npm', ['pack', '--silent', '--pack-destination', work]);
 const tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz')) ?? 'no tarball');
+// Its figures, now that dist/ is built (prepack's own output would mix into --json).
+const [packed] = JSON.parse(await run('npm', ['pack', '--dry-run', '--json', '--silent', '--ignore-scripts']));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 // The tools' install is skipped when node_modules already matches the lockfile.
