@@ -66,19 +66,23 @@ describe('requireEntitlement (hono) on a runtime with an execution context', () 
 
 describe('requireEntitlement (hono): the meter counts a response once it is sent', () => {
   const h = useEmulator();
-  it('bills nothing for a streamed response that has not finished (aborted, it never will)', async () => {
+  /** An app whose gate meters api-calls for 'pro' into `recorded` instead of the reporter. */
+  function metered() {
     h.emu.seed({ subscriptions: [{ customerId: 'pro', planIdentifier: 'plan-pro-monthly' }] });
     const recorded: unknown[] = [];
     const client = {
       entitlements: h.client.entitlements,
       reporting: { record: (report: unknown) => recorded.push(report) > 0 },
     };
-    const app = new Hono();
     const gate = requireEntitlement('api-calls', {
       client,
       customerId: (c) => c.req.header('x-customer-id'),
       meter: true,
     });
+    return { app: new Hono(), gate, recorded };
+  }
+  it('bills nothing for a streamed response that has not finished (aborted, it never will)', async () => {
+    const { app, gate, recorded } = metered();
     app.get('/export', gate, () => {
       // An export that streams rows; its end never comes in this test.
       const body = new ReadableStream<Uint8Array>({
@@ -107,18 +111,7 @@ describe('requireEntitlement (hono): the meter counts a response once it is sent
     }
   });
   it('bills a streamed response once, when the server has read it to its end', async () => {
-    h.emu.seed({ subscriptions: [{ customerId: 'pro', planIdentifier: 'plan-pro-monthly' }] });
-    const recorded: unknown[] = [];
-    const client = {
-      entitlements: h.client.entitlements,
-      reporting: { record: (report: unknown) => recorded.push(report) > 0 },
-    };
-    const app = new Hono();
-    const gate = requireEntitlement('api-calls', {
-      client,
-      customerId: (c) => c.req.header('x-customer-id'),
-      meter: true,
-    });
+    const { app, gate, recorded } = metered();
     let release: () => void = () => {};
     const last = new Promise<void>((resolve) => {
       release = resolve;
