@@ -35,6 +35,8 @@ import {
 
 /** Below this many lines a journal is not rewritten. */
 const MIN_COMPACT_LINES = 10_000;
+/** The first wait before registering again when Redis cannot be reached at start-up. */
+const REGISTER_RETRY_MS = 50;
 /** How long an adoption's mark lasts: its adopter may need to read it after an outage of Redis. */
 const ADOPTED_MARK_MS = 24 * 60 * 60 * 1000;
 
@@ -299,6 +301,33 @@ export function redisOutbox(options: ResolvedRedisOutbox, warn: (message: string
     }
   };
 
+  /** Set once this instance's lease and membership are in Redis. */
+  let registered = false;
+  /** Set by closeAsync: a registration still waiting for Redis gives up. */
+  let stopping = false;
+  /** Takes the lease and joins the fleet, trying again (backing off to a third of the lease) while Redis cannot be reached. */
+  const register = async (): Promise<void> => {
+    for (let attempt = 1, wait = REGISTER_RETRY_MS; ; attempt++, wait = Math.min(wait * 2, leaseMs / 3)) {
+      try {
+        await run(['SET', key.lease(id), id, 'PX', String(leaseMs)]);
+        await run(['SADD', key.members, id]);
+        registered = true;
+        if (attempt > 1) warn(`usage outbox ${prefix}: registered after ${attempt} attempts; delivering again.`);
+        return;
+      } catch (error) {
+        if (stopping) throw error;
+        if (attempt === 1)
+          warn(
+            `usage outbox ${prefix}: cannot register yet (${(error as Error).message ?? String(error)}); reports wait in memory and are retried.`,
+          );
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          (timer as { unref?: () => void }).unref?.();
+        });
+      }
+    }
+  };
+
   return {
     append: (report: UsageReport) => {
       push(recordLine(report));
@@ -346,15 +375,16 @@ export function redisOutbox(options: ResolvedRedisOutbox, warn: (message: string
     },
     start(reporter) {
       adopter = reporter;
-      // Every write waits for the registration: the scripts check this lease.
-      writing = writing.then(async () => {
-        await run(['SET', key.lease(id), id, 'PX', String(leaseMs)]);
-        await run(['SADD', key.members, id]);
-      });
+      // Every write waits for the registration: the scripts check this lease. A Redis that is
+      // down at start-up (a fleet restarting with it) is waited for, as a write would be, rather
+      // than leaving this instance without a lease, and so without an outbox, until it restarts.
+      writing = writing.then(register);
       batches.push({ upTo: seq, done: writing as Promise<void> });
       writing = writing.catch((error: unknown) => warn(`usage outbox ${prefix}: cannot register: ${String(error)}`));
       void writing.then(scan).catch(() => {});
       const renew = setInterval(() => {
+        // Before the lease exists there is nothing to renew (and RENEW would call it lost).
+        if (!registered) return;
         void evalScript(RENEW, [key.lease(id)], [id, leaseMs]).then(
           (answer) => answer === 'LOST' && loseLease(),
           () => {},
@@ -370,6 +400,7 @@ export function redisOutbox(options: ResolvedRedisOutbox, warn: (message: string
       void this.closeAsync();
     },
     async closeAsync() {
+      stopping = true;
       for (const t of timers.splice(0)) clearInterval(t);
       await flush().catch(() => {});
       await writing;

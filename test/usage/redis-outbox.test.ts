@@ -242,6 +242,40 @@ describe('usage.outbox: Redis', { skip }, () => {
     }
   });
 
+  it('a Redis down when the client starts is waited for: the instance registers once it is up, and delivers', async () => {
+    const port = await freePort();
+    const redis = new Redis({
+      port,
+      host: '127.0.0.1',
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => 50,
+    });
+    redis.on('error', () => {});
+    clients.push({ quit: async () => redis.disconnect() });
+    const failures: UsageFailure[] = [];
+    const client = new ParityDeals({
+      accessToken: emu.apiKey,
+      baseUrl: emu.url,
+      edgeApiUrl: emu.edgeUrl,
+      logLevel: 'off',
+      usage: { flushInterval: 20, outbox: { redis, leaseMs: 600 }, onError: (f) => failures.push(f) },
+    });
+    for (let i = 0; i < 5; i++)
+      client.reporting.record({ value: 1, customerId: 'c1', featureId: 'api-calls', behaviour: 'DELTA' });
+    await sleep(400); // past a renewal, with no Redis to take the lease from
+    assert.equal(meters().c1, undefined, 'nothing is sent before Redis has it');
+    const late = await startRedis(port);
+    try {
+      for (let i = 0; i < 60 && meters().c1 !== 5; i++) await sleep(50);
+      assert.equal(meters().c1, 5);
+      assert.deepEqual(failures, []);
+      await client.close();
+    } finally {
+      await late.stop();
+    }
+  });
+
   it('works over node-redis too: recorded while the API is down, delivered by the next instance', async () => {
     const a = createClient({ url: redisUrl });
     await a.connect();
