@@ -330,6 +330,8 @@ export class Entitlements {
    */
   async prefetch(customerIds: readonly string[], options?: RequestOptions): Promise<PrefetchResult> {
     const ids = entitlementParams.customers('entitlements.prefetch', customerIds);
+    // Bad options are the caller's mistake, refused once, not a failure per customer.
+    checkRequestOptions('entitlements.prefetch', options);
     const result: PrefetchResult = { loaded: 0, failed: [] };
     let next = 0;
     const worker = async () => {

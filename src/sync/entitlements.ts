@@ -9,6 +9,7 @@ import type { RequestOptions } from '../core/request-options.js';
 import type { CheckEntitlementsResponse, GetEntitlementResponse } from '../entitlements/access.js';
 import type { CachedSet, EntitlementCache, Resolved } from '../entitlements/cache.js';
 import type { RequestSpec } from '../internal/request-spec.js';
+import { checkRequestOptions } from '../internal/validate.js';
 import {
   checkReadOptions,
   customerEntitlements,
@@ -94,6 +95,7 @@ export class SyncEntitlementReads {
   prefetch(customerIds: readonly string[], options?: RequestOptions): PrefetchResult {
     this.#assertOpen();
     const ids = entitlementParams.customers('entitlements.prefetch', customerIds);
+    checkRequestOptions('entitlements.prefetch', options);
     const result: PrefetchResult = { loaded: 0, failed: [] };
     for (const customerId of ids) {
       try {

@@ -472,6 +472,10 @@ describe('entitlement cache: bad input', () => {
       h.client.entitlements.prefetch(['ok', 42 as unknown as string]),
       /customerIds\[1\] must be a non-empty string, got 42/,
     );
+    await assert.rejects(
+      h.client.entitlements.prefetch(['ok'], { timout: 5 } as never),
+      /entitlements\.prefetch: unknown option options\.timout; did you mean options\.timeout\?/,
+    );
     assert.equal(edgeRequests(), 0);
   });
 });

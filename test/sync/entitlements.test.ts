@@ -107,6 +107,15 @@ describe('sync client: entitlement cache', () => {
     );
   });
 
+  it('prefetch refuses a misspelled option once, before loading anyone', async () => {
+    const before = await edge();
+    assert.throws(
+      () => r.sync.entitlements.prefetch(['c1'], { timout: 5 } as never),
+      /entitlements\.prefetch: unknown option options\.timout; did you mean options\.timeout\?/,
+    );
+    assert.equal(await edge(), before);
+  });
+
   it('a closed client refuses cached checks too', () => {
     const client = ParityDeals.createSyncClient(r.options);
     client.close();
