@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import ts from 'typescript';
 import { startEmulator } from '../src/testing/index.js';
+import { bundle } from './bundle.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -21,20 +21,6 @@ function node(code: string, args: string[] = []): string {
     cwd: root,
     encoding: 'utf8',
   }).trim();
-}
-
-/** Bundles `code` (which imports the package by name) with esbuild, as a user's build would. */
-async function bundle(code: string, options: Parameters<typeof build>[0]) {
-  const result = await build({
-    stdin: { contents: code, resolveDir: root, loader: 'js' },
-    bundle: true,
-    write: false,
-    format: 'esm',
-    logLevel: 'silent',
-    metafile: true,
-    ...options,
-  });
-  return { text: result.outputFiles?.[0]?.text ?? '', inputs: Object.keys(result.metafile?.inputs ?? {}) };
 }
 
 /** The edge entry's budget, minified and gzipped, as a browser or Worker bundle would carry it. */

@@ -3,24 +3,10 @@
 // and workers with no Node built-in, as the edge runtimes Hono serves need.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { build } from 'esbuild';
+import { bundle } from '../bundle.js';
 
-const root = new URL('../..', import.meta.url).pathname;
-
-async function inputsOf(code: string, platform: 'node' | 'browser' | 'neutral', conditions: string[] = []) {
-  const result = await build({
-    stdin: { contents: code, resolveDir: root, loader: 'js' },
-    bundle: true,
-    write: false,
-    format: 'esm',
-    logLevel: 'silent',
-    metafile: true,
-    platform,
-    conditions,
-    mainFields: ['module', 'main'],
-  });
-  return { inputs: Object.keys(result.metafile.inputs), text: result.outputFiles[0]?.text ?? '' };
-}
+const inputsOf = (code: string, platform: 'node' | 'browser' | 'neutral', conditions: string[] = []) =>
+  bundle(code, { platform, conditions, mainFields: ['module', 'main'] });
 
 describe('middleware subpaths', () => {
   for (const framework of ['express', 'fastify', 'hono']) {
