@@ -118,7 +118,7 @@ export class WorkerChannel {
    * from `poll()` / `waitBackground()`, whichever comes first.
    */
   send(message: Omit<Call, 'id'>, callback: BackgroundCallback): void {
-    if (this.#running && Atomics.load(this.#running.shared, SLOT_STATE) === STATE_DEAD) this.close();
+    if (this.#running && Atomics.load(this.#running.shared, SLOT_STATE) === STATE_DEAD) this.#drop();
     const running = (this.#running ??= this.#spawn());
     const id = this.#nextId++;
     running.waiting.set(id, { callback, spec: message.spec });
@@ -151,12 +151,12 @@ export class WorkerChannel {
       Atomics.load(running.shared, SLOT_STATE) === STATE_DEAD ||
       Atomics.load(running.shared, SLOT_BOOTED) === BOOT_FAILED
     ) {
-      this.close();
+      this.#drop();
       return true;
     }
     const waited = Atomics.wait(running.shared, SLOT_BACKGROUND, seen, Math.max(0, timeoutMs));
     takeReplies(running);
-    if (Atomics.load(running.shared, SLOT_STATE) === STATE_DEAD) this.close();
+    if (Atomics.load(running.shared, SLOT_STATE) === STATE_DEAD) this.#drop();
     return waited !== 'timed-out' || running.waiting.size === 0;
   }
 
@@ -223,6 +223,11 @@ export class WorkerChannel {
   /** Ends the worker and its keep-alive sockets, for good: later calls throw. Safe to call twice. */
   close(): void {
     this.#closed = true;
+    this.#drop();
+  }
+
+  /** Ends a stuck worker, failing what it had (outcome unknown for writes); the next call starts another. */
+  dropWorker(): void {
     this.#drop();
   }
 

@@ -280,9 +280,9 @@ export class SyncParityDeals {
         this.#reporter.abandon('a flush that had nothing in flight (a bug: please report it)');
         break;
       }
-      // A worker that answers nothing for a request's worst case is stuck: closing the channel
-      // fails what is out (outcome unknown), and the next send starts a new worker.
-      if (!this.#channel.waitBackground(Math.min(left, perReply))) this.#channel.close();
+      // A worker that answers nothing for a request's worst case is stuck: dropping it fails
+      // what is out (outcome unknown), and the next send starts a new worker.
+      if (!this.#channel.waitBackground(Math.min(left, perReply))) this.#channel.dropWorker();
     }
     return job.result;
   }

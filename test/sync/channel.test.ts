@@ -132,6 +132,19 @@ it('background calls lost with their worker: writes are outcome unknown with the
   assert.match(lost.message, /die: .*stopped before answering.*outcome is unknown.*"key-2"/s);
 });
 
+it('a worker that dies on a background call is replaced: the next blocking call goes through', () => {
+  const channel = new WorkerChannel(broken, config);
+  let lost: unknown;
+  channel.send({ spec: spec('die'), options: undefined }, (reply) => {
+    lost = (reply as { lost?: unknown }).lost;
+  });
+  waitFor(channel, () => lost !== undefined);
+  assert.ok(lost instanceof APIConnectionError, String(lost));
+  const next = channel.call({ spec: spec('echo'), options: undefined }, 10_000);
+  assert.ok(next.ok, 'answered by a new worker, not refused as closed');
+  channel.close();
+});
+
 it('a usage flush lost with its worker reaches onError as outcome unknown, not as unsent', () => {
   const channel = new WorkerChannel(broken, config);
   const failures: UsageFailure[] = [];
