@@ -21,7 +21,7 @@
  */
 import { ParityDealsError, ValidationError } from '../core/errors.js';
 import { combine, overflows, UsageBuffer, type UsageEntry, type UsageReport, usageKey } from './buffer.js';
-import type { Outbox, OutboxState, Outcome, Recovered } from './outbox.js';
+import { type Outbox, type OutboxState, type Outcome, type Recovered, resumable } from './outbox.js';
 import { outcomeUnknown, verdict } from './settle.js';
 
 /** A size flush starts when this share of `maxBuffered` keys waits; the rest absorbs new keys meanwhile. */
@@ -168,8 +168,7 @@ export class UsageReporter {
    */
   adopt(recovered: Recovered): void {
     this.#nextId = Math.max(this.#nextId, recovered.nextId);
-    for (const entry of recovered.waiting) this.#buffer.putBack(entry);
-    for (const entry of recovered.inFlight) if (entry.behaviour === 'SET') this.#buffer.putBack(entry);
+    for (const entry of resumable(recovered)) this.#buffer.putBack(entry);
     this.settleUnknown(recovered);
     // The next journal starts as just this state. Unguarded: an outbox that cannot take it
     // throws (closed), and the client does not start on a journal that disagrees with it.

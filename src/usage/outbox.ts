@@ -15,7 +15,7 @@
  * `S` with no `O`. Those have an unknown outcome: a SET is sent again (it lands on the same total),
  * a DELTA goes to onError with its exact amount and is never resent.
  */
-import { type Behaviour, combine, type UsageEntry, type UsageReport, usageKey } from './buffer.js';
+import { type Behaviour, combine, UsageBuffer, type UsageEntry, type UsageReport, usageKey } from './buffer.js';
 
 export type Outcome = 'delivered' | 'kept' | 'dropped';
 
@@ -153,4 +153,16 @@ export function replay(lines: Iterable<string>): Recovered {
     } else skipped++;
   }
   return { waiting: [...waiting.values()], inFlight: [...sends.values()], skipped, nextId };
+}
+
+/**
+ * What a recovered journal leaves to send: its waiting entries and its in-flight SETs (a SET
+ * repeats safely; a DELTA in flight goes to onError instead), each SET with the newer waiting
+ * reports of its key laid over it, in order (SET 5 in flight, then DELTA 2, is SET 7).
+ */
+export function resumable(recovered: Recovered): UsageEntry[] {
+  const buffer = new UsageBuffer();
+  for (const entry of recovered.waiting) buffer.putBack(entry);
+  for (const entry of recovered.inFlight) if (entry.behaviour === 'SET') buffer.putBack(entry);
+  return [...buffer.entries()];
 }

@@ -28,6 +28,7 @@ import {
   type Recovered,
   recordLine,
   replay,
+  resumable,
   sendingLine,
   settledLine,
   stateLines,
@@ -257,7 +258,7 @@ export function redisOutbox(options: ResolvedRedisOutbox, warn: (message: string
     const lines = ((await run(['LRANGE', key.log(dead), '0', '-1'])) as string[] | null) ?? [];
     const recovered = replay(lines);
     if (recovered.skipped) warn(`usage outbox ${prefix}: skipped ${recovered.skipped} unreadable lines of ${dead}`);
-    const waiting = [...recovered.waiting, ...recovered.inFlight.filter((e) => e.behaviour === 'SET')];
+    const waiting = resumable(recovered);
     const adopted: Recovered = { ...recovered, waiting };
     // What was recorded before goes first; then the adoption alone, so that nothing else in its
     // script call can fail it, and only its own outcome says whether the entries are ours.

@@ -340,6 +340,30 @@ describe('usage.outbox: Redis', { skip }, () => {
     assert.deepEqual([failuresA, dropsA], [[], []], 'handed over, not given up');
   });
 
+  it('an adopted SET that was in flight is resent with the newer reports of its key over it', async () => {
+    const admin = connect();
+    const set = { customerId: 'c2', featureId: 'api-calls', resourceId: undefined, behaviour: 'SET' as const };
+    // The dead instance sent SET 5 (its outcome unknown), then recorded DELTA 2 for the same key.
+    await admin.sadd(`${PREFIX}:instances`, 'dead');
+    await admin.rpush(
+      `${PREFIX}:log:dead`,
+      recordLine({ ...set, value: 5 }).trimEnd(),
+      sendingLine(1, { ...set, key: 'c2', value: 5, reports: 1 }).trimEnd(),
+      recordLine({ ...set, behaviour: 'DELTA', value: 2 }).trimEnd(),
+    );
+    const b = new ParityDeals({
+      accessToken: emu.apiKey,
+      baseUrl: emu.url,
+      edgeApiUrl: emu.edgeUrl,
+      logLevel: 'off',
+      usage: { flushInterval: 20, outbox: { redis: connect(), leaseMs: 300 } },
+    });
+    for (let i = 0; i < 60 && meters().c2 === undefined; i++) await sleep(25);
+    await sleep(100);
+    await b.close();
+    assert.equal(meters().c2, 7, 'SET 5 then DELTA 2, not the SET laid over the DELTA');
+  });
+
   it('an adoption whose script fails (connection lost) delivers the dead journal once', async () => {
     const admin = connect();
     const real = connect();
