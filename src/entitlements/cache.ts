@@ -29,6 +29,7 @@ import { APIPromise, type ResponseInfo, type WithResponse } from '../core/api-pr
 import { APIConnectionError, APIError, APIUserAbortError, NotFoundError } from '../core/errors.js';
 import type { RequestOptions } from '../core/request-options.js';
 import type { LevelLogger } from '../internal/logger.js';
+import { messageOf } from '../internal/message.js';
 import type { PipelineObserver } from '../internal/pipeline.js';
 import type { Effect, RequestSpec } from '../internal/request-spec.js';
 import {
@@ -572,7 +573,7 @@ export class EntitlementCache implements PipelineObserver {
     const got = await within(() => store.get(this.#key(customerId)), wait);
     if (!got.ok) {
       this.#storePausedUntil = Date.now() + STORE_PAUSE_MS;
-      this.#failure(`the entitlement store did not answer (${describeError(got.error)}); asking the edge API`);
+      this.#failure(`the entitlement store did not answer (${messageOf(got.error)}); asking the edge API`);
       return undefined;
     }
     const value = typeof got.value === 'string' ? safeParse(got.value) : got.value;
@@ -589,7 +590,7 @@ export class EntitlementCache implements PipelineObserver {
     void within(work, this.config.storeTimeout).then((done) => {
       if (done.ok) return;
       this.#storePausedUntil = Date.now() + STORE_PAUSE_MS;
-      this.#failure(`an entitlement store write failed (${describeError(done.error)})`);
+      this.#failure(`an entitlement store write failed (${messageOf(done.error)})`);
     });
   }
 
@@ -673,8 +674,4 @@ function safeParse(text: string): unknown {
 function pageResults(data: unknown): Array<{ subscriptionId?: unknown; customerId?: unknown }> {
   const results = (data as { results?: unknown } | null)?.results;
   return Array.isArray(results) ? results : [];
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -9,6 +9,8 @@
  * handler, milliseconds). The synchronous client, whose caller may block for minutes without
  * yielding, reads `Date.now()` itself instead.
  */
+import { unref } from '../internal/timers.js';
+
 let reading = 0;
 let valid = false;
 
@@ -18,9 +20,7 @@ const invalidate = (): void => {
 
 /** Runs `invalidate` at the next turn of the event loop, without keeping a process alive. */
 const schedule: () => void =
-  typeof setImmediate === 'function'
-    ? () => (setImmediate(invalidate) as { unref?: () => void }).unref?.()
-    : () => (setTimeout(invalidate, 0) as { unref?: () => void }).unref?.();
+  typeof setImmediate === 'function' ? () => unref(setImmediate(invalidate)) : () => unref(setTimeout(invalidate, 0));
 
 export function coarseNow(): number {
   if (valid) return reading;

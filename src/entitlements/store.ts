@@ -8,6 +8,8 @@
  * slow or down: the cache waits at most `storeTimeout` for it, then carries on from memory and
  * the edge API, and never lets a store failure reach a check.
  */
+import { unref } from '../internal/timers.js';
+
 export interface EntitlementStore {
   /** The value stored under `key`, or undefined (or null) when there is none. */
   get(key: string): Promise<unknown>;
@@ -24,7 +26,7 @@ export type Waited<T> = { ok: true; value: T } | { ok: false; error: unknown };
 export function within<T>(work: () => Promise<T>, ms: number): Promise<Waited<T>> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve({ ok: false, error: new Error(`no answer within ${ms} ms`) }), ms);
-    (timer as { unref?: () => void }).unref?.();
+    unref(timer);
     let promise: Promise<T>;
     try {
       // Promise.resolve: a store written without async (a value, not a Promise) still counts.

@@ -12,6 +12,7 @@ import {
   ServerError,
 } from '../core/errors.js';
 import type { TransportError } from './transport.js';
+import { messageOf } from './message.js';
 
 /** What the pipeline knows about a failed request when it turns it into an error. */
 export interface FailureContext {
@@ -118,7 +119,7 @@ export function errorFromBody(
 
 /** The transport could not even start the request (a bug, or a custom fetch that threw oddly). */
 export function errorFromUnsent(error: unknown, ctx: FailureContext): APIConnectionError {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return new APIConnectionError(
     `${ctx.operation} (${ctx.method} ${ctx.url}) could not be sent: ${scrubText(message, ctx.secret)}.${tail(ctx)}`,
     {

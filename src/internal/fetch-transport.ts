@@ -1,5 +1,6 @@
 import { ParityDealsError, ValidationError } from '../core/errors.js';
 import { onAbort } from './abort.js';
+import { messageOf } from './message.js';
 import { MAX_RESPONSE_BYTES, neverConnected, TransportError, type Transport } from './transport.js';
 
 /**
@@ -115,5 +116,5 @@ function deniedByDeno(error: unknown): boolean {
 function describe(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
-  return error instanceof Error ? error.message : String(error);
+  return messageOf(error);
 }

@@ -12,6 +12,7 @@ import type { CachedSet, EntitlementCache, Resolved } from '../entitlements/cach
 import { coarseNow } from '../entitlements/clock.js';
 import type { RequestSpec } from '../internal/request-spec.js';
 import { Check, checkRequestOptions } from '../internal/validate.js';
+import { unref } from '../internal/timers.js';
 import { noCustomer } from './customers.js';
 
 /** `hasAccess`' parameters: which customer, which feature. */
@@ -453,7 +454,7 @@ function ownWait<T>(
         ),
       budget + JOIN_SLACK_MS,
     );
-    (timer as { unref?: () => void }).unref?.();
+    unref(timer);
     signal?.addEventListener('abort', onAbort, { once: true });
     let done = false;
     function finish(settle: () => void): void {

@@ -4,6 +4,7 @@ import type { RequestOptions } from '../core/request-options.js';
 import type { RequestSpec } from '../internal/request-spec.js';
 import { USAGE_BEHAVIOURS, type UsageBehaviour } from '../core/enums.js';
 import { Check } from '../internal/validate.js';
+import { uuid } from '../internal/uuid.js';
 import type { UsageReport } from '../usage/buffer.js';
 import { type FlushResult, jobPromise, type UsageReporter } from '../usage/flusher.js';
 
@@ -166,17 +167,6 @@ function eventTimestamp(c: Check, value: unknown): string {
     return `${whole}.${fraction.padEnd(6, '0')}`;
   }
   return c.fail('timestamp', 'a Date or a UTC string YYYY-MM-DD HH:MM:SS[.ffffff]', value);
-}
-
-/** A random UUID v4, from Web Crypto where the runtime has it (all but Node 18 do). */
-function uuid(): string {
-  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  if (crypto?.randomUUID) return crypto.randomUUID();
-  const hex = Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16));
-  hex[12] = '4';
-  hex[16] = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
-  const h = hex.join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /**

@@ -20,6 +20,8 @@
  * without the event loop, can settle entries (and free their keys) while its thread is busy.
  */
 import { ParityDealsError, ValidationError } from '../core/errors.js';
+import { unref } from '../internal/timers.js';
+import { messageOf } from '../internal/message.js';
 import { combine, overflows, UsageBuffer, type UsageEntry, type UsageReport, usageKey } from './buffer.js';
 import { type Outbox, type OutboxState, type Outcome, type Recovered, resumable } from './outbox.js';
 import { outcomeUnknown, verdict } from './settle.js';
@@ -453,7 +455,7 @@ export class UsageReporter {
     this.#inFlight.delete(slot.key);
     this.#buffer.putBack(entry);
     const why = new ParityDealsError(
-      `reporting.record: not sent, as the outbox could not record the request (${error instanceof Error ? error.message : String(error)}); it stays in the outbox and a later flush sends it.`,
+      `reporting.record: not sent, as the outbox could not record the request (${messageOf(error)}); it stays in the outbox and a later flush sends it.`,
       { cause: error },
     );
     slot.round.result.failed.push(toFailure(entry, why, false, true));
@@ -614,12 +616,6 @@ function toFailure(entry: UsageEntry, error: unknown, unknown: boolean, retrying
 }
 
 /** Node's and Bun's timers have `unref`; Deno's are numbers, unref'd through `Deno.unrefTimer`. */
-function unref(timer: ReturnType<typeof setTimeout>): void {
-  if (typeof timer === 'object' && timer !== null && 'unref' in timer) (timer as { unref(): void }).unref();
-  else if (typeof timer === 'number')
-    (globalThis as { Deno?: { unrefTimer?(id: number): void } }).Deno?.unrefTimer?.(timer);
-}
-
 /** What the exit hooks drive: a final flush bounded in time (`closing`: and stop the client). */
 export interface ExitTarget {
   drain(closing: boolean, timeoutMs: number): Promise<void>;

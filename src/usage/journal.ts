@@ -23,6 +23,8 @@ import * as fs from 'node:fs';
 import { dirname } from 'node:path';
 import process from 'node:process';
 import { ParityDealsError } from '../core/errors.js';
+import { messageOf } from '../internal/message.js';
+import type { FileOutboxOption } from '../options.js';
 import type { UsageReport } from './buffer.js';
 import {
   type Outbox,
@@ -43,17 +45,8 @@ const COMPACT_RETRY_MS = 1_000;
 /** ...doubling up to this, which also bounds the warnings to about one a minute. */
 const MAX_COMPACT_RETRY_MS = 60_000;
 
-export interface JournalOptions {
-  /** The journal's path; its directory must exist. */
-  file: string;
-  /** Sync every line to disk before going on (survives power loss; costs a disk flush each). Default: `false`. */
-  fsync?: boolean | undefined;
-}
-
-const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 export function openJournal(
-  options: JournalOptions,
+  options: FileOutboxOption,
   warn: (message: string) => void,
 ): { outbox: Outbox; recovered: Recovered } {
   const file = options.file;
@@ -82,7 +75,7 @@ export function openJournal(
   } catch (error) {
     releaseLock();
     throw new ParityDealsError(
-      `The usage journal ${file} cannot be opened: ${reason(error)}. Check that its directory exists and this process may read and write there.`,
+      `The usage journal ${file} cannot be opened: ${messageOf(error)}. Check that its directory exists and this process may read and write there.`,
       { cause: error },
     );
   }
@@ -117,7 +110,7 @@ export function openJournal(
       } catch {
         // The next write goes at `size` anyway, over what this one left.
       }
-      throw new ParityDealsError(`The usage journal ${file} cannot be written: ${reason(error)}.`, { cause: error });
+      throw new ParityDealsError(`The usage journal ${file} cannot be written: ${messageOf(error)}.`, { cause: error });
     }
     size += bytes;
     unwritten = '';
@@ -169,7 +162,7 @@ export function openJournal(
         // before the outcome came, which a restart handles safely (outbox.ts). One warning
         // per run of failures.
         if (unwritten === '')
-          warn(`${reason(error)} Request outcomes are kept and written ahead of the journal's next line.`);
+          warn(`${messageOf(error)} Request outcomes are kept and written ahead of the journal's next line.`);
         unwritten += line;
       }
     },
@@ -189,7 +182,7 @@ export function openJournal(
           releaseLock();
           closed = true;
           throw new ParityDealsError(
-            `The usage journal ${file} cannot be rewritten at start (through ${file}.tmp): ${reason(error)}. Free disk space, or let this process write in that directory (and remove ${file}.tmp if it is not a file).`,
+            `The usage journal ${file} cannot be rewritten at start (through ${file}.tmp): ${messageOf(error)}. Free disk space, or let this process write in that directory (and remove ${file}.tmp if it is not a file).`,
             { cause: error },
           );
         }
@@ -197,7 +190,7 @@ export function openJournal(
         failedRewrites++;
         retryAt = Date.now() + wait;
         warn(
-          `usage journal ${file} could not be rewritten (through ${file}.tmp): ${reason(error)}. It stays whole and keeps growing; trying again in ${wait / 1000} s. Free disk space, or fix that directory's permissions.`,
+          `usage journal ${file} could not be rewritten (through ${file}.tmp): ${messageOf(error)}. It stays whole and keeps growing; trying again in ${wait / 1000} s. Free disk space, or fix that directory's permissions.`,
         );
       }
     },
@@ -241,7 +234,7 @@ function lock(path: string): () => void {
     } catch (error) {
       if ((error as { code?: string }).code !== 'EEXIST')
         throw new ParityDealsError(
-          `The usage journal lock ${path} cannot be taken: ${reason(error)}. Check that its directory exists and this process may write there.`,
+          `The usage journal lock ${path} cannot be taken: ${messageOf(error)}. Check that its directory exists and this process may write there.`,
           { cause: error },
         );
       let owner: number;

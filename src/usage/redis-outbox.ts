@@ -19,6 +19,9 @@
  * once its script has run; when its reply is lost, a mark the script leaves says whether it ran.
  */
 import { APIConnectionError, ParityDealsError } from '../core/errors.js';
+import { unref } from '../internal/timers.js';
+import { messageOf } from '../internal/message.js';
+import { uuid } from '../internal/uuid.js';
 import { type RedisLike, redisCommand } from '../redis/command.js';
 import { combine, type UsageEntry, type UsageReport, usageKey } from './buffer.js';
 import {
@@ -112,7 +115,7 @@ export interface ResolvedRedisOutbox {
 export function redisOutbox(options: ResolvedRedisOutbox, warn: (message: string) => void): RedisOutbox {
   const run = redisCommand(options.redis, 'usage.outbox.redis must be an ioredis or node-redis client.');
   const { prefix, leaseMs } = options;
-  const id = randomId();
+  const id = uuid();
   const key = {
     lease: (who: string) => `${prefix}:lease:${who}`,
     log: (who: string) => `${prefix}:log:${who}`,
@@ -197,7 +200,7 @@ export function redisOutbox(options: ResolvedRedisOutbox, warn: (message: string
         }
         // Lines are missing from the journal now: rewrite it from memory at the next chance.
         linesSinceCompact = Number.POSITIVE_INFINITY;
-        warn(`usage outbox ${prefix}: a write failed: ${(error as Error).message ?? String(error)}`);
+        warn(`usage outbox ${prefix}: a write failed: ${messageOf(error)}`);
         throw error;
       }
     });
@@ -276,7 +279,7 @@ export function redisOutbox(options: ResolvedRedisOutbox, warn: (message: string
         );
       } catch (error) {
         // The script may have run with its reply lost: its mark says, before anything else is written.
-        warn(`usage outbox ${prefix}: adopting ${dead} failed: ${(error as Error).message ?? String(error)}`);
+        warn(`usage outbox ${prefix}: adopting ${dead} failed: ${messageOf(error)}`);
         unclear = { dead, adopted, compactionsBefore };
         await settleUnclear();
         return;
@@ -319,11 +322,11 @@ export function redisOutbox(options: ResolvedRedisOutbox, warn: (message: string
         if (stopping) throw error;
         if (attempt === 1)
           warn(
-            `usage outbox ${prefix}: cannot register yet (${(error as Error).message ?? String(error)}); reports wait in memory and are retried.`,
+            `usage outbox ${prefix}: cannot register yet (${messageOf(error)}); reports wait in memory and are retried.`,
           );
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, wait);
-          (timer as { unref?: () => void }).unref?.();
+          unref(timer);
         });
       }
     }
@@ -393,7 +396,7 @@ export function redisOutbox(options: ResolvedRedisOutbox, warn: (message: string
       }, leaseMs / 3);
       const rescan = setInterval(() => void scan().catch(() => {}), leaseMs / 2);
       for (const t of [renew, rescan]) {
-        (t as { unref?: () => void }).unref?.();
+        unref(t);
         timers.push(t);
       }
     },
@@ -408,11 +411,6 @@ export function redisOutbox(options: ResolvedRedisOutbox, warn: (message: string
       await evalScript(RELEASE, [key.lease(id)], [id]).catch(() => {});
     },
   };
-}
-
-function randomId(): string {
-  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  return crypto?.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
 /** Adds one report to a per-key combination, as the buffer would. */
