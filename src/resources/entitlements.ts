@@ -12,6 +12,7 @@ import type { CachedSet, EntitlementCache, Resolved } from '../entitlements/cach
 import { coarseNow } from '../entitlements/clock.js';
 import type { RequestSpec } from '../internal/request-spec.js';
 import { Check, checkRequestOptions } from '../internal/validate.js';
+import { onAbort } from '../internal/abort.js';
 import { unref } from '../internal/timers.js';
 import { noCustomer } from './customers.js';
 
@@ -136,7 +137,8 @@ export const entitlementParams = {
       );
     }
     const named: Record<string, unknown> = Object.fromEntries(customerIds.map((id, i) => [`customerIds[${i}]`, id]));
-    const c = Check.of(operation, named, Object.fromEntries(Object.keys(named).map((k) => [k, true] as const)));
+    // Its keys are the ones just made: no unknown-key pass (quadratic over a long start-up list).
+    const c = new Check(operation, named);
     return [...new Set(customerIds.map((_, i) => c.string(`customerIds[${i}]`)))];
   },
 };
@@ -442,7 +444,6 @@ function ownWait<T>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (signal?.aborted) return reject(new APIUserAbortError(`${operation} was aborted by its signal.`));
-    const onAbort = () => finish(() => reject(new APIUserAbortError(`${operation} was aborted by its signal.`)));
     const timer = setTimeout(
       () =>
         finish(() =>
@@ -455,13 +456,16 @@ function ownWait<T>(
       budget + JOIN_SLACK_MS,
     );
     unref(timer);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // One listener per signal however many reads share it (internal/abort.ts).
+    const unsubscribe = onAbort(signal, () =>
+      finish(() => reject(new APIUserAbortError(`${operation} was aborted by its signal.`))),
+    );
     let done = false;
     function finish(settle: () => void): void {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      unsubscribe();
       settle();
     }
     promise.then(
