@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { DEFAULT_BASE_URL, DEFAULT_EDGE_API_URL, ParityDeals, ParityDealsError } from '../src/index.node.js';
-import { resolveOptions } from '../src/options.js';
+import { resolveCache, resolveOptions } from '../src/options.js';
 import { thrown } from './expect.js';
 import { useEmulator } from './support.js';
 
@@ -186,5 +187,39 @@ describe('unknown option keys', () => {
       usage: { flushInterval: undefined, exitHooks: { signals: undefined }, outbox: undefined },
     });
     client.close();
+  });
+});
+
+// The README's option tables state these defaults; read from there, so the two cannot drift.
+describe('the defaults the README states', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const row = (name: string) => {
+    const cells = new RegExp(`^\\| \`${name}\`\\s*\\| ([^|]+)\\|`, 'm').exec(readme);
+    assert.ok(cells, `README has a row for ${name}`);
+    return (cells[1] as string).trim();
+  };
+  const numberIn = (cell: string) => Number(/`(\d+)`/.exec(cell)?.[1]);
+
+  it('cache, usage, exit hooks and the Redis lease', () => {
+    const options = { accessToken: 'k', baseUrl: 'http://127.0.0.1:9', edgeApiUrl: 'http://127.0.0.1:9/edge' };
+    const resolved = resolveOptions(options);
+    const cache = resolveCache(options, resolved);
+    const stated = JSON.parse((/\{[^}]+\}/.exec(row('cache'))?.[0] ?? '').replace(/(\w+):/g, '"$1":')) as Record<
+      string,
+      number
+    >;
+    for (const [key, value] of Object.entries(stated)) assert.equal(cache[key as keyof typeof cache], value, key);
+    assert.equal(resolved.usage.flushInterval, numberIn(row('flushInterval')));
+    assert.equal(resolved.usage.maxBuffered, numberIn(row('maxBuffered')));
+    assert.equal(resolved.usage.concurrency, numberIn(row('concurrency')));
+    const hooks = resolveOptions({ ...options, usage: { exitHooks: true } }).usage.exitHooks;
+    assert.match(
+      readme,
+      new RegExp(`signals\\? \\(\\['${hooks?.signals.join("', '")}'\\]\\), timeout\\? \\(${hooks?.timeout} ms\\)`),
+    );
+    const redis = { call: async () => 'OK' };
+    const outbox = resolveOptions({ ...options, usage: { outbox: { redis } } }).usage.outbox;
+    assert.ok(outbox && 'leaseMs' in outbox);
+    assert.match(readme, new RegExp(`\\(\`leaseMs\`, default ${outbox.leaseMs / 1000} s,`));
   });
 });

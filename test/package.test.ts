@@ -135,7 +135,8 @@ describe('package', () => {
           inputs.some((f) => /dist\/index\.c?js$/.test(f)),
           inputs.join(', '),
         );
-        assert.ok(!inputs.some((f) => /index\.node|sync|testing/.test(f)), inputs.join(', '));
+        // Nor the middleware: the README says the default entry never loads it.
+        assert.ok(!inputs.some((f) => /index\.node|sync|testing|express|fastify|hono/.test(f)), inputs.join(', '));
         // (esbuild's own `__commonJS` helper is a `function __require()`; calls with a name are not.)
         assert.doesNotMatch(text, /(?:^|[^\w.])(?:__)?require\(\s*["'`]|import\.meta/m);
       });

@@ -209,4 +209,20 @@ describe('paritydeals API commands', () => {
     assert.doesNotMatch(err, /EPIPE|Unhandled/);
     assert.equal(code, EXIT.ok, err);
   });
+
+  it('the exit codes are the numbers the README table gives, and no others', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = [...readme.matchAll(/^\| (\d+) +\| /gm)].map((m) => Number(m[1]));
+    assert.deepEqual(table, [0, 1, 2, 3, 4, 5, 6, 130]);
+    assert.deepEqual(EXIT, {
+      ok: 0,
+      internal: 1,
+      usage: 2,
+      api: 3,
+      network: 4,
+      unknown: 5,
+      partial: 6,
+      interrupted: 130,
+    });
+  });
 });

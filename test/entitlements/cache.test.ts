@@ -9,6 +9,7 @@ import {
   type FallbackEvent,
   NotFoundError,
   ParityDeals,
+  PermissionDeniedError,
   ServerError,
 } from '../../src/index.node.js';
 import { useEmulator } from '../support.js';
@@ -240,6 +241,15 @@ describe('entitlement cache: staying correct', () => {
     await assert.rejects(wrong.entitlements.hasAccess({ customerId: 'x', featureId: 'seats' }), AuthenticationError);
     await assert.rejects(wrong.entitlements.hasAccess({ customerId: 'x', featureId: 'seats' }), AuthenticationError);
     assert.equal(edgeRequests(), 4);
+
+    // Nor is a 403 (a key without the permission): each check asks again.
+    h.emu.seed({ subscriptions: [{ customerId: 'denied', planIdentifier: 'free' }] });
+    h.emu.setFaults([{ type: 'status', status: 403, path: '/entitlements' }]);
+    const forbidden = () => h.client.entitlements.hasAccess({ customerId: 'denied', featureId: 'seats' });
+    await assert.rejects(forbidden(), PermissionDeniedError);
+    await assert.rejects(forbidden(), PermissionDeniedError);
+    assert.equal(edgeRequests(), 6);
+    h.emu.clearFaults();
   });
 
   it('prefetch loads at most eight customers at once', async () => {

@@ -116,6 +116,14 @@ describe('sync client: entitlement cache', () => {
     assert.equal(await edge(), before);
   });
 
+  it('refuses a Redis outbox, whose client needs the thread it would block', () => {
+    const redis = { call: async () => 'OK' };
+    assert.throws(
+      () => ParityDeals.createSyncClient({ ...r.options, usage: { outbox: { redis } } }),
+      /synchronous client cannot use a Redis outbox/,
+    );
+  });
+
   it('a closed client refuses cached checks too', () => {
     const client = ParityDeals.createSyncClient(r.options);
     client.close();
