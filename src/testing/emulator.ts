@@ -44,9 +44,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!Number.isInteger(seed)) throw new TypeError(`seed must be an integer, got ${String(seed)}`);
   const catalog = validateCatalog(options.catalog ?? DEFAULT_CATALOG);
   const host = options.host ?? '127.0.0.1';
-  const maxRecorded = options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS;
-  if (!Number.isInteger(maxRecorded) || maxRecorded < 0)
-    throw new TypeError('maxRecordedRequests must be an integer >= 0');
+  const maxRecorded = integerAtLeast(
+    'maxRecordedRequests',
+    options.maxRecordedRequests,
+    DEFAULT_MAX_RECORDED_REQUESTS,
+    0,
+  );
   const maxRecordedBytes = integerAtLeast('maxRecordedBytes', options.maxRecordedBytes, DEFAULT_MAX_RECORDED_BYTES, 0);
   const limits = {
     maxConnections: integerAtLeast('maxConnections', options.maxConnections, DEFAULT_MAX_CONNECTIONS, 1),
