@@ -2,6 +2,7 @@
 // commander reports with the option's name (exit code 2), before anything is sent.
 
 import { type Command, InvalidArgumentError } from 'commander';
+import { ChargePeriod } from '../index.node.js';
 
 /** An integer within [min, max]. */
 export function integer(min: number, max: number): (raw: string) => number {
@@ -65,4 +66,39 @@ export function customerFields(options: Record<string, unknown>, customerId: str
     metadata?: Record<string, string>;
   };
   return defined({ customerId, email, name, metadata });
+}
+
+/** `--plan` and `--charge-period`, which `checkout create` and `subscriptions update` both take. */
+export function planOptions(command: Command, plan: string): Command {
+  return command
+    .requiredOption('--plan <identifier>', plan)
+    .requiredOption(
+      '--charge-period <period>',
+      Object.values(ChargePeriod).join(', '),
+      oneOf(Object.values(ChargePeriod)),
+    );
+}
+
+/** How the plan is priced: the options both plan commands take after their own. */
+export function pricingOptions(command: Command): Command {
+  return command
+    .option('--feature <id=quantity>', 'a quantity for a feature (repeatable)', featureQuantity)
+    .option('--offering-id <id>', 'the offering the plan is priced in')
+    .option('--pricing-table-id <id>', 'the pricing table the plan is priced in')
+    .option('--rule-id <id>', 'the pricing rule to apply')
+    .option('--ip-address <ip>', "the customer's IP address, for location pricing");
+}
+
+/** The parameters `planOptions` and `pricingOptions` give, under the SDK's names. */
+export function planFields(options: Record<string, unknown>) {
+  const o = options as Record<string, never>;
+  return {
+    planIdentifier: o.plan,
+    chargePeriod: o.chargePeriod,
+    features: o.feature,
+    offeringId: o.offeringId,
+    pricingTableId: o.pricingTableId,
+    ruleId: o.ruleId,
+    ipAddress: o.ipAddress,
+  };
 }
