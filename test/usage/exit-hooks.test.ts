@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Emulator, startEmulator } from '../../src/testing/index.js';
+import { meters } from './helpers.js';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'recorder-child.ts');
 
@@ -53,10 +54,6 @@ function lost(lines: string[]): number {
   return lines.filter((l) => l.startsWith('{"lost"')).reduce((sum, l) => sum + JSON.parse(l).lost, 0);
 }
 
-function meters(): Record<string, number> {
-  return Object.fromEntries(emu.state().usage.map((u) => [u.customerId, u.value]));
-}
-
 async function untilLines(r: Run, n: number): Promise<void> {
   for (let i = 0; i < 300 && r.lines.length < n; i++) await new Promise((res) => setTimeout(res, 50));
   assert.ok(r.lines.length >= n, `the child wrote ${r.lines.length} lines`);
@@ -73,7 +70,7 @@ describe('usage.exitHooks', () => {
       assert.equal(signal, 'SIGTERM', `exit code ${code}`);
       const { accepted, totals } = lastState(r.lines);
       assert.ok(accepted >= 30 * 200);
-      assert.deepEqual(meters(), totals);
+      assert.deepEqual(meters(emu), totals);
     });
   }
 
@@ -87,7 +84,7 @@ describe('usage.exitHooks', () => {
     const { accepted, totals } = lastState(r.lines);
     const sum = Object.values(totals).reduce((a, b) => a + b, 0);
     assert.ok(accepted > 0);
-    assert.deepEqual(meters(), {});
+    assert.deepEqual(meters(emu), {});
     assert.equal(lost(r.lines), sum, 'every accepted amount reached onError');
   });
 
@@ -97,14 +94,14 @@ describe('usage.exitHooks', () => {
     r.child.kill('SIGTERM');
     const { code, signal } = await r.exited;
     assert.deepEqual([code, signal], [7, null]);
-    assert.deepEqual(meters(), lastState(r.lines).totals);
+    assert.deepEqual(meters(emu), lastState(r.lines).totals);
   });
 
   it('beforeExit: a program that records and just ends has its usage delivered, exit code 0', async () => {
     const r = run({ CLIENT: 'async', HOOKS: '1', FLUSH_INTERVAL: '60000', BATCHES: '5' });
     const { code, signal } = await r.exited;
     assert.deepEqual([code, signal], [0, null]);
-    assert.deepEqual(meters(), lastState(r.lines).totals);
+    assert.deepEqual(meters(emu), lastState(r.lines).totals);
   });
 
   for (const client of ['async', 'sync']) {
@@ -113,7 +110,7 @@ describe('usage.exitHooks', () => {
       const { code, ms } = await r.exited;
       assert.equal(code, 0);
       assert.ok(ms < 30_000, `exited after ${ms} ms, not at the 60 s interval`);
-      assert.deepEqual(meters(), {}, 'nothing was flushed: that is what the hooks are for');
+      assert.deepEqual(meters(emu), {}, 'nothing was flushed: that is what the hooks are for');
       const sum = Object.values(lastState(r.lines).totals).reduce((a, b) => a + b, 0);
       assert.ok(sum > 0);
       assert.equal(lost(r.lines), sum, 'but not silently: every amount went to onError');

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs, { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -14,6 +13,7 @@ import { ParityDeals, ParityDealsError } from '../../src/index.node.js';
 import { type Emulator, startEmulator } from '../../src/testing/index.js';
 import type { DropReason, UsageFailure } from '../../src/usage/flusher.js';
 import { replay } from '../../src/usage/outbox.js';
+import { deadHosts, deadUrl, meters } from './helpers.js';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'outbox-child.ts');
 const RECORDER = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'recorder-child.ts');
@@ -32,25 +32,6 @@ after(async () => {
   await emu.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A loopback port nothing listens on: the API is down, connections are refused. */
-/** Both base URLs on a dead port: the options need the pair. */
-async function deadHosts(): Promise<{ baseUrl: string; edgeApiUrl: string }> {
-  const url = await deadUrl();
-  return { baseUrl: url, edgeApiUrl: `${url}/edge` };
-}
-
-async function deadUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return `http://127.0.0.1:${port}`;
-}
-
-function meters(): Record<string, number> {
-  return Object.fromEntries(emu.state().usage.map((u) => [u.customerId, u.value]));
-}
 
 function restarted(file: string, failures: UsageFailure[], warnings: string[] = []): ParityDeals {
   return new ParityDeals({
@@ -93,7 +74,7 @@ describe('usage.outbox: the file journal', () => {
       assert.deepEqual([f.behaviour, f.outcomeUnknown], ['DELTA', true]);
       unknown[f.customerId] = (unknown[f.customerId] ?? 0) + f.value;
     }
-    const got = meters();
+    const got = meters(emu);
     for (const [customer, want] of Object.entries(totals))
       assert.equal((got[customer] ?? 0) + (unknown[customer] ?? 0), want, customer);
     // A third start finds nothing left to send.
@@ -138,7 +119,7 @@ describe('usage.outbox: the file journal', () => {
     await client.reporting.flush();
     await client.close();
     assert.deepEqual(failures, [], 'refused connections were certainly not applied: nothing unknown');
-    assert.deepEqual(meters(), totals);
+    assert.deepEqual(meters(emu), totals);
   });
 
   it('a journal cut mid-line recovers: the torn line is skipped with a warning, the rest delivered', async () => {
@@ -170,7 +151,7 @@ describe('usage.outbox: the file journal', () => {
     assert.equal(failures[0]?.outcomeUnknown, true);
     const want: Record<string, number> = { c0: 0, c1: 0, c2: 0 };
     for (let i = 0; i < 30; i++) want[`c${i % 3}`] = (want[`c${i % 3}`] as number) + 1 + i;
-    const got = meters();
+    const got = meters(emu);
     const lost = failures[0] as UsageFailure;
     for (const c of ['c0', 'c1', 'c2'])
       assert.equal((got[c] ?? 0) + (c === lost.customerId ? lost.value : 0), want[c], c);
@@ -213,7 +194,7 @@ describe('usage.outbox: the file journal', () => {
       await client.reporting.flush();
       await client.close();
       assert.deepEqual(failures, []);
-      assert.deepEqual(meters(), { c0: 150, c1: 150, c2: 150, c3: 150 });
+      assert.deepEqual(meters(emu), { c0: 150, c1: 150, c2: 150, c3: 150 });
     });
   }
 
@@ -284,7 +265,7 @@ describe('usage.outbox: a file journal on a failing disk', () => {
     child.stdout.on('data', (c: Buffer) => (out += c));
     child.stderr.on('data', (c: Buffer) => (err += c));
     const code = await new Promise((r) => child.on('exit', r));
-    const story = `exit ${code}, out ${out.trim()}, server counted ${meters().c0}, stderr: ${err.split('\n').slice(0, 3).join(' | ')}`;
+    const story = `exit ${code}, out ${out.trim()}, server counted ${meters(emu).c0}, stderr: ${err.split('\n').slice(0, 3).join(' | ')}`;
     assert.equal(code, 0, `the process crashed: ${story}`);
     const result = JSON.parse(out) as {
       accepted: number;
@@ -296,7 +277,7 @@ describe('usage.outbox: a file journal on a failing disk', () => {
     assert.equal(result.thrown, undefined, story);
     assert.equal(result.accepted, 40_000, story);
     assert.equal(result.delivered, 40_000, story);
-    assert.equal(meters().c0, 40_000, story);
+    assert.equal(meters(emu).c0, 40_000, story);
     assert.equal(result.closed, 'closed', story);
     // Retried after a back-off (1 s, then 2 s...), not on every record: a run this short makes
     // one or two attempts, where retrying on every record would warn thousands of times.
@@ -308,7 +289,7 @@ describe('usage.outbox: a file journal on a failing disk', () => {
     const warnings: string[] = [];
     await restarted(file, failures, warnings).close();
     assert.deepEqual([failures, warnings], [[], []]);
-    assert.equal(meters().c0, 40_000);
+    assert.equal(meters(emu).c0, 40_000);
   });
 
   for (const short of [false, true]) {
@@ -337,7 +318,7 @@ describe('usage.outbox: a file journal on a failing disk', () => {
       const state = replay(readFileSync(file, 'utf8').split('\n'));
       assert.deepEqual([state.skipped, state.waiting.map((e) => e.value)], [0, [101]]);
       await client.close();
-      assert.equal(meters().c1, 101);
+      assert.equal(meters(emu).c1, 101);
     });
   }
 
@@ -363,7 +344,7 @@ describe('usage.outbox: a file journal on a failing disk', () => {
     const second = await client.reporting.flush();
     assert.deepEqual([second.delivered, second.reports, second.failed], [1, 2, []]);
     await client.close();
-    assert.equal(meters().c1, 6);
+    assert.equal(meters(emu).c1, 6);
   });
 
   it('an outcome that cannot be written goes ahead of the next line: the journal never reads a delivered request as in flight after it', async () => {
@@ -386,6 +367,6 @@ describe('usage.outbox: a file journal on a failing disk', () => {
     const state = replay(readFileSync(file, 'utf8').split('\n'));
     assert.deepEqual([state.skipped, state.inFlight.length, state.waiting.map((e) => e.value)], [0, 0, [2]]);
     await client.close();
-    assert.equal(meters().c1, 7);
+    assert.equal(meters(emu).c1, 7);
   });
 });

@@ -14,6 +14,7 @@ import { type Emulator, startEmulator } from '../../src/testing/index.js';
 import type { UsageFailure } from '../../src/usage/flusher.js';
 import { recordLine, sendingLine } from '../../src/usage/outbox.js';
 import { freePort, type RedisServer, redisMissing, startRedis } from '../redis/helpers.js';
+import { deadHosts, deadUrl, meters } from './helpers.js';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'outbox-child.ts');
 
@@ -48,20 +49,6 @@ after(async () => {
   await server?.stop();
   await emu.close();
 });
-
-/** Both base URLs on a dead port: the options need the pair. */
-async function deadHosts(): Promise<{ baseUrl: string; edgeApiUrl: string }> {
-  const url = await deadUrl();
-  return { baseUrl: url, edgeApiUrl: `${url}/edge` };
-}
-
-async function deadUrl(): Promise<string> {
-  return `http://127.0.0.1:${await freePort()}`;
-}
-
-function meters(): Record<string, number> {
-  return Object.fromEntries(emu.state().usage.map((u) => [u.customerId, u.value]));
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -120,7 +107,7 @@ describe('usage.outbox: Redis', { skip }, () => {
     const want: Record<string, number> = { ...killed };
     for (const [c, v] of Object.entries(own)) want[c] = (want[c] ?? 0) + v;
     const explained = () => {
-      const got = meters();
+      const got = meters(emu);
       const unknown: Record<string, number> = {};
       for (const f of failures) unknown[f.customerId] = (unknown[f.customerId] ?? 0) + f.value;
       return Object.entries(want).every(([c, v]) => (got[c] ?? 0) + (unknown[c] ?? 0) === v);
@@ -131,7 +118,7 @@ describe('usage.outbox: Redis', { skip }, () => {
     }
     await survivor.close();
     for (const f of failures) assert.deepEqual([f.behaviour, f.outcomeUnknown], ['DELTA', true]);
-    const got = meters();
+    const got = meters(emu);
     for (const [c, v] of Object.entries(want)) {
       const unknown = failures.filter((f) => f.customerId === c).reduce((s, f) => s + f.value, 0);
       assert.equal((got[c] ?? 0) + unknown, v, c);
@@ -156,8 +143,8 @@ describe('usage.outbox: Redis', { skip }, () => {
       usage: { flushInterval: 10, outbox: { redis, leaseMs: 300 }, onDrop: (_r, why) => drops.push(why) },
     });
     client.reporting.record({ value: 1, customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA' });
-    for (let i = 0; i < 50 && meters().c0 !== 1; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(meters().c0, 1);
+    for (let i = 0; i < 50 && meters(emu).c0 !== 1; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(meters(emu).c0, 1);
     const [lease] = await redis.keys(`${PREFIX}:lease:*`);
     await redis.set(lease as string, 'another-instance', 'PX', 10_000);
     await new Promise((r) => setTimeout(r, 250)); // a renewal finds the lease gone
@@ -167,7 +154,7 @@ describe('usage.outbox: Redis', { skip }, () => {
     );
     assert.deepEqual(drops, ['outbox']);
     await client.close();
-    assert.equal(meters().c0, 1);
+    assert.equal(meters(emu).c0, 1);
   });
 
   it('apps with different API keys on one Redis never adopt each other’s journals', async () => {
@@ -206,9 +193,9 @@ describe('usage.outbox: Redis', { skip }, () => {
       logLevel: 'off',
       usage: { flushInterval: 20, outbox: { redis: connect(), leaseMs: 300 } },
     });
-    for (let i = 0; i < 50 && meters().c1 !== 10; i++) await sleep(50);
+    for (let i = 0; i < 50 && meters(emu).c1 !== 10; i++) await sleep(50);
     await up.close();
-    assert.equal(meters().c1, 10);
+    assert.equal(meters(emu).c1, 10);
   });
 
   it('after a key rotation, an instance given the old prefix delivers the old key’s journal with the new key', async () => {
@@ -264,11 +251,11 @@ describe('usage.outbox: Redis', { skip }, () => {
     for (let i = 0; i < 5; i++)
       client.reporting.record({ value: 1, customerId: 'c1', featureId: 'api-calls', behaviour: 'DELTA' });
     await sleep(400); // past a renewal, with no Redis to take the lease from
-    assert.equal(meters().c1, undefined, 'nothing is sent before Redis has it');
+    assert.equal(meters(emu).c1, undefined, 'nothing is sent before Redis has it');
     const late = await startRedis(port);
     try {
-      for (let i = 0; i < 60 && meters().c1 !== 5; i++) await sleep(50);
-      assert.equal(meters().c1, 5);
+      for (let i = 0; i < 60 && meters(emu).c1 !== 5; i++) await sleep(50);
+      assert.equal(meters(emu).c1, 5);
       assert.deepEqual(failures, []);
       await client.close();
     } finally {
@@ -301,9 +288,9 @@ describe('usage.outbox: Redis', { skip }, () => {
       logLevel: 'off',
       usage: { flushInterval: 20, outbox: { redis: b, leaseMs: 500 } },
     });
-    for (let i = 0; i < 50 && Object.keys(meters()).length < 10; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 50 && Object.keys(meters(emu)).length < 10; i++) await new Promise((r) => setTimeout(r, 50));
     await up.close();
-    assert.deepEqual(meters(), Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`c${i}`, 100])));
+    assert.deepEqual(meters(emu), Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`c${i}`, 100])));
   });
   it('an instance that knows it lost its lease sends nothing it held: the adopter delivers it, once', async () => {
     const admin = connect();
@@ -328,14 +315,14 @@ describe('usage.outbox: Redis', { skip }, () => {
 
     // B adopts A's journal and delivers its report.
     const b = new ParityDeals({ ...base, usage: { flushInterval: 20, outbox: { redis: connect(), leaseMs: 300 } } });
-    for (let i = 0; i < 100 && meters().c0 !== 7; i++) await sleep(20);
-    assert.equal(meters().c0, 7, 'B delivered the adopted report');
+    for (let i = 0; i < 100 && meters(emu).c0 !== 7; i++) await sleep(20);
+    assert.equal(meters(emu).c0, 7, 'B delivered the adopted report');
 
     // A flushes what it still holds: nothing, it was handed over.
     const result = await a.reporting.flush();
     await b.close();
     await a.close();
-    assert.equal(meters().c0, 7, `the report was applied twice (A's flush: ${JSON.stringify(result)})`);
+    assert.equal(meters(emu).c0, 7, `the report was applied twice (A's flush: ${JSON.stringify(result)})`);
     assert.deepEqual(result, { delivered: 0, reports: 0, failed: [] });
     assert.deepEqual([failuresA, dropsA], [[], []], 'handed over, not given up');
   });
@@ -358,10 +345,10 @@ describe('usage.outbox: Redis', { skip }, () => {
       logLevel: 'off',
       usage: { flushInterval: 20, outbox: { redis: connect(), leaseMs: 300 } },
     });
-    for (let i = 0; i < 60 && meters().c2 === undefined; i++) await sleep(25);
+    for (let i = 0; i < 60 && meters(emu).c2 === undefined; i++) await sleep(25);
     await sleep(100);
     await b.close();
-    assert.equal(meters().c2, 7, 'SET 5 then DELTA 2, not the SET laid over the DELTA');
+    assert.equal(meters(emu).c2, 7, 'SET 5 then DELTA 2, not the SET laid over the DELTA');
   });
 
   it('an adoption whose script fails (connection lost) delivers the dead journal once', async () => {
@@ -398,7 +385,7 @@ describe('usage.outbox: Redis', { skip }, () => {
     }
     await b.close();
     assert.equal(failed, 1, 'the adoption script failed once');
-    assert.equal(meters().c0, 7, 'the dead instance reported 7');
+    assert.equal(meters(emu).c0, 7, 'the dead instance reported 7');
   });
   it('a report the lost lease kept out of Redis goes to onError, not sent; what Redis has stays for the adopter', async () => {
     const admin = connect();
@@ -424,7 +411,7 @@ describe('usage.outbox: Redis', { skip }, () => {
       failures.map((f) => [f.customerId, f.value, f.outcomeUnknown, f.retrying]),
       [['c1', 5, false, false]],
     );
-    assert.deepEqual([result.delivered, meters()], [0, {}], 'nothing sent after the loss');
+    assert.deepEqual([result.delivered, meters(emu)], [0, {}], 'nothing sent after the loss');
     const [log] = await admin.keys(`${PREFIX}:log:*`);
     assert.deepEqual(await admin.lrange(log as string, 0, -1), [
       recordLine({ customerId: 'c0', featureId: 'api-calls', behaviour: 'DELTA', value: 7 }),
@@ -468,7 +455,7 @@ describe('usage.outbox: Redis', { skip }, () => {
     }
     await b.close();
     assert.equal(lostReplies, 1);
-    assert.deepEqual(meters(), { c0: 7 });
+    assert.deepEqual(meters(emu), { c0: 7 });
     assert.deepEqual(
       failures.map((f) => [f.customerId, f.value, f.outcomeUnknown]),
       [['c1', 3, true]],
