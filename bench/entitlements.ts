@@ -11,8 +11,6 @@
  *
  *   npx tsx --expose-gc bench/entitlements.ts
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { EntitlementCache } from '../src/entitlements/cache.js';
 import { mergeEntitlements, type EntitlementDetail } from '../src/entitlements/access.js';
@@ -21,6 +19,7 @@ import { LevelLogger } from '../src/internal/logger.js';
 import { resolveCache } from '../src/options.js';
 import { redisStore } from '../src/redis/index.js';
 import { spawnEmulator } from '../src/testing/index.js';
+import { redisMissing, startRedis } from '../test/redis/helpers.js';
 
 const UNCACHED_CALLS = 2_000;
 const CACHED_CALLS = 2_000_000;
@@ -133,18 +132,9 @@ if (gc) {
 }
 
 // ---- 4. Redis-backed miss vs edge miss -------------------------------------------------------
-if (spawnSync('redis-server', ['--version']).status === 0) {
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-  const server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  await new Promise((r) => setTimeout(r, 300));
-  const redis = new Redis(port, '127.0.0.1');
+if (!redisMissing) {
+  const server = await startRedis();
+  const redis = new Redis(server.url);
   const store = redisStore(redis);
   const N = 500;
   await emu.seed({
@@ -169,7 +159,7 @@ if (spawnSync('redis-server', ['--version']).status === 0) {
     `4. a miss from Redis ${fmt(fromRedis)} (${redisEdge} edge requests for ${N} misses), from the edge API ${fmt(fromEdge)}: ${(fromEdge / fromRedis).toFixed(1)}× faster on loopback`,
   );
   redis.disconnect();
-  server.kill('SIGKILL');
+  await server.stop();
 } else {
   console.log('4. Redis: redis-server is not installed; skipped');
 }

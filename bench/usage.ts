@@ -10,14 +10,13 @@
  *
  *   node --expose-gc --import tsx bench/usage.ts [records per round, default 2000000] [rounds, default 5]
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { ParityDeals } from '../src/index.node.js';
 import { spawnEmulator } from '../src/testing/index.js';
+import { freePort, redisMissing, startRedis } from '../test/redis/helpers.js';
 
 const PER_ROUND = Number(process.argv[2] ?? 2_000_000);
 const ROUNDS = Number(process.argv[3] ?? 5);
@@ -128,9 +127,9 @@ else {
 
 console.log('\nrecord() with an outbox (async client, 100 keys, the API down so nothing is sent meanwhile)');
 const dir = mkdtempSync(join(tmpdir(), 'pd-bench-'));
-const port = await freePort();
-const redisServer = startRedis(port);
-const redis = redisServer ? await connectRedis(port) : undefined;
+if (redisMissing) console.log('  (redis-server is not installed: the Redis outbox is not measured)');
+const redisServer = redisMissing ? undefined : await startRedis();
+const redis = redisServer ? new Redis(redisServer.url) : undefined;
 const down = { ...base, baseUrl: `http://127.0.0.1:${await freePort()}`, maxRetries: 0 };
 const outboxes: Array<[string, () => ParityDeals, number]> = [
   ['in memory', () => ParityDeals.createAsyncClient({ ...down, usage: { flushInterval: 3_600_000 } }), 1_000_000],
@@ -176,46 +175,10 @@ for (const [name, make, n] of outboxes) {
   );
 }
 await redis?.quit();
-redisServer?.kill('SIGTERM');
+await redisServer?.stop();
 rmSync(dir, { recursive: true, force: true });
 
 asyncClient.close();
 syncClient.close();
 await emu.close();
 process.exit(0);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-/** Connects once the server answers (it takes a moment to start). */
-async function connectRedis(port: number): Promise<Redis> {
-  for (let i = 0; ; i++) {
-    const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
-    r.on('error', () => {});
-    try {
-      await r.connect();
-      return r;
-    } catch (error) {
-      r.disconnect();
-      if (i > 50) throw error;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-  }
-}
-
-function startRedis(port: number): ChildProcess | undefined {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-  } catch {
-    console.log('  (redis-server is not installed: the Redis outbox is not measured)');
-    return undefined;
-  }
-  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-}
