@@ -37,7 +37,7 @@ applied), 5 unknown outcome (check before re-running), 6 import finished with fa
 export async function main(argv: readonly string[], io: Io, envOf: Environment = {}): Promise<number> {
   let exitCode: number = EXIT.ok;
   let current: CommandSpec | undefined;
-  const clients: ParityDeals[] = [];
+  let client: ParityDeals | undefined;
   const program = buildProgram(io, (spec, command, args) => {
     current = spec;
     const options = command.opts();
@@ -47,11 +47,7 @@ export async function main(argv: readonly string[], io: Io, envOf: Environment =
       signals: envOf.signals ?? process,
       stderrIsTTY: envOf.stderrIsTTY ?? process.stderr.isTTY === true,
       options,
-      client: () => {
-        const made = makeClient(options, ctx.env);
-        clients.push(made);
-        return made;
-      },
+      client: () => (client ??= makeClient(options, ctx.env)),
       print: (value) => io.out(options.pretty ? formatTable(value) : formatJson(value)),
     };
     return spec.run(ctx, args).then((code) => {
@@ -79,7 +75,7 @@ export async function main(argv: readonly string[], io: Io, envOf: Environment =
   } finally {
     // close() settles what the client still holds; the commands report usage directly, so
     // there is nothing buffered to wait for, but a client is never left open.
-    await Promise.all(clients.map((client) => client.close()));
+    await client?.close();
   }
 }
 
