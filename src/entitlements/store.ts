@@ -1,3 +1,5 @@
+import { unref } from '../internal/timers.js';
+
 /**
  * The second level of the entitlement cache: one store shared by every instance of an app, so
  * a customer fetched by one instance is answered by the others without an edge request.
@@ -8,8 +10,6 @@
  * slow or down: the cache waits at most `storeTimeout` for it, then carries on from memory and
  * the edge API, and never lets a store failure reach a check.
  */
-import { unref } from '../internal/timers.js';
-
 export interface EntitlementStore {
   /** The value stored under `key`, or undefined (or null) when there is none. */
   get(key: string): Promise<unknown>;
